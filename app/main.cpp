@@ -1,0 +1,130 @@
+// `stanley`: the command-line front door over the experiment registry.
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "data/dataset.h"
+#include "experiment/experiment.h"
+#include "experiment/runner.h"
+#include "io/config.h"
+#include "io/errors.h"
+#include "io/run_dir.h"
+#include "models/energy.h"
+#include "samplers/sampler.h"
+
+namespace fs = std::filesystem;
+using namespace stanley;
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: stanley <command> [args]
+
+commands:
+  run [OVERRIDES...] [--cfg job]   compose configs/ with Hydra-style overrides and run
+                                   (group=option, a.b=v, +a.b=v, ++a.b=v, ~a.b); --cfg job
+                                   prints the resolved config and exits
+  resume RUN_DIR                   continue a run from its latest checkpoint
+  rerun RUN_DIR [OVERRIDES...]     a new run with RUN_DIR's saved overrides (plus any given)
+  list                             registered experiments, samplers, models and datasets
+
+options:
+  --config-dir DIR                 config tree (default: $STANLEY_CONFIG_DIR or the source tree's configs/)
+
+exit codes: 0 ok, 1 internal error, 2 bad input, 3 divergence
+)";
+
+fs::path default_config_dir() {
+  if (const char* env = std::getenv("STANLEY_CONFIG_DIR")) return env;
+  return fs::path(STANLEY_SOURCE_DIR) / "configs";
+}
+
+template <class R>
+void print_table(const char* title, const R& registry) {
+  fmt::print("{}:\n", title);
+  for (const auto& [name, entry] : registry.entries()) fmt::print("  {:<16} {}\n", name, entry.description);
+}
+
+int run_command(const std::vector<std::string>& args) {
+  fs::path config_dir = default_config_dir();
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config-dir") {
+      if (i + 1 >= args.size()) throw UserError("--config-dir needs a directory");
+      config_dir = args[++i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (rest.empty() || rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help") {
+    fmt::print("{}", kUsage);
+    return rest.empty() ? 2 : 0;
+  }
+  const std::string command = rest[0];
+  std::vector<std::string> tail(rest.begin() + 1, rest.end());
+
+  if (command == "list") {
+    print_table("experiments", experiment_registry());
+    print_table("samplers", sampler_registry());
+    print_table("models", energy_registry());
+    print_table("datasets", dataset_registry());
+    return 0;
+  }
+  if (command == "run" || command == "rerun") {
+    std::vector<std::string> overrides;
+    if (command == "rerun") {
+      if (tail.empty()) throw UserError("rerun needs a run directory");
+      overrides = RunDir::open(tail[0]).read_overrides();
+      tail.erase(tail.begin());
+    }
+    bool print_only = false;
+    for (std::size_t i = 0; i < tail.size(); ++i) {
+      if (tail[i] == "--cfg") {
+        if (i + 1 >= tail.size() || tail[i + 1] != "job") throw UserError("--cfg takes `job`");
+        print_only = true;
+        ++i;
+      } else if (tail[i].rfind("--", 0) == 0) {
+        throw UserError(fmt::format("unknown option '{}' (see stanley --help)", tail[i]));
+      } else {
+        overrides.push_back(tail[i]);
+      }
+    }
+    const ComposedConfig composed = compose_config(config_dir, overrides);
+    if (print_only) {
+      fmt::print("{}", emit_yaml(composed.root));
+      return 0;
+    }
+    const fs::path dir = start_run(composed);
+    fmt::print("{}\n", dir.string());
+    return 0;
+  }
+  if (command == "resume") {
+    if (tail.size() != 1) throw UserError("resume takes exactly one run directory");
+    fmt::print("{}\n", resume_run(tail[0]).string());
+    return 0;
+  }
+  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list", command));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return run_command(args);
+  } catch (const UserError& e) {
+    fmt::print(stderr, "stanley: error: {}\n", e.what());
+    return 2;
+  } catch (const DivergenceError& e) {
+    fmt::print(stderr, "stanley: diverged: {}\n", e.what());
+    return 3;
+  } catch (const c10::Error& e) {
+    fmt::print(stderr, "stanley: torch error: {}\n", e.what_without_backtrace());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "stanley: internal error: {}\n", e.what());
+    return 1;
+  }
+}

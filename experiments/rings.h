@@ -1,0 +1,8 @@
+#pragma once
+#include <memory>
+
+#include "experiment/experiment.h"
+
+namespace stanley {
+std::unique_ptr<Experiment> make_rings_experiment();
+}  // namespace stanley

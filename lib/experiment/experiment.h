@@ -1,0 +1,26 @@
+#pragma once
+// The experiment seam. An experiment composes lib/ pieces (data, model, sampler, trainer, metrics);
+// the registry's table and its registration lines live in experiments/registry.cpp.
+
+#include <functional>
+#include <memory>
+
+#include "experiment/run_context.h"
+#include "io/registry.h"
+
+namespace stanley {
+
+class Experiment {
+ public:
+  virtual ~Experiment() = default;
+  // Builds and validates everything from the config; must not write anything, so that a bad
+  // config leaves no half-made run directory.
+  virtual void setup(const Config& cfg, const torch::Device& device) = 0;
+  virtual void run(RunContext& ctx) = 0;
+};
+
+using ExperimentFactory = std::function<std::unique_ptr<Experiment>()>;
+Registry<ExperimentFactory>& experiment_registry();
+std::unique_ptr<Experiment> make_experiment(const std::string& name);
+
+}  // namespace stanley

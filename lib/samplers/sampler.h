@@ -1,0 +1,50 @@
+#pragma once
+// The sampler seam: energy, initial states, number of steps, generator -> final states, plus
+// per-step chain statistics when a trace is asked for (at log intervals only: each statistic
+// costs a device sync).
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/config.h"
+#include "io/registry.h"
+#include "models/energy.h"
+
+namespace stanley {
+
+// Per-step statistics of one call to sample(): name -> one value per MCMC step.
+struct ChainTrace {
+  std::map<std::string, std::vector<double>> per_step;
+  void add(const std::string& name, double value) { per_step[name].push_back(value); }
+};
+
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  // Runs n_steps transitions from z0 (not modified). The model's parameters are frozen meanwhile.
+  virtual torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                               at::Generator& gen, ChainTrace* trace) = 0;
+};
+using SamplerPtr = std::unique_ptr<Sampler>;
+
+using SamplerFactory = std::function<SamplerPtr(const Config&)>;
+Registry<SamplerFactory>& sampler_registry();
+// Builds the sampler named by `name` in the `sampler` config section.
+SamplerPtr make_sampler(const Config& sampler_cfg);
+
+// Statistics every sampler records per step: mean f(z_k), mean ‖∇f(z_k)‖, mean ‖z_k − z_{k−1}‖.
+void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::Tensor& z_prev,
+                         const torch::Tensor& z_next);
+
+// Per-sample Euclidean norm: [batch, ...] -> [batch].
+torch::Tensor per_sample_norm(const torch::Tensor& t);
+
+// Standard normal noise like `like`, drawn from `gen` on like's device.
+torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen);
+
+}  // namespace stanley

@@ -1,0 +1,95 @@
+#include "training/checkpoint.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "io/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace stanley {
+
+fs::path checkpoint_path(const fs::path& dir, std::int64_t iteration) {
+  return dir / fmt::format("iter_{:07d}.pt", iteration);
+}
+
+void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Module& model,
+                     torch::optim::Optimizer* optimizer, const RunGenerators* gens) {
+  torch::serialize::OutputArchive archive, model_archive;
+  model.save(model_archive);
+  archive.write("model", model_archive);
+  if (optimizer) {
+    torch::serialize::OutputArchive optim_archive;
+    optimizer->save(optim_archive);
+    archive.write("optimizer", optim_archive);
+  }
+  archive.write("iteration", torch::tensor(iteration, torch::kInt64));
+  if (gens) {
+    archive.write("gen_data", gens->data.get_state());
+    archive.write("gen_sampler", gens->sampler.get_state().cpu());
+    archive.write("gen_eval", gens->eval.get_state().cpu());
+  }
+  const fs::path final_path = checkpoint_path(dir, iteration);
+  const fs::path tmp = final_path.string() + ".tmp";
+  archive.save_to(tmp.string());
+  fs::rename(tmp, final_path);  // a run killed mid-save leaves the previous checkpoint intact
+}
+
+std::int64_t load_checkpoint(const fs::path& file, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                             RunGenerators* gens, const torch::Device& device) {
+  if (!fs::exists(file)) throw UserError(fmt::format("checkpoint not found: {}", file.string()));
+  torch::serialize::InputArchive archive, model_archive;
+  archive.load_from(file.string(), device);
+  archive.read("model", model_archive);
+  model.load(model_archive);
+  if (optimizer) {
+    torch::serialize::InputArchive optim_archive;
+    archive.read("optimizer", optim_archive);
+    optimizer->load(optim_archive);
+  }
+  torch::Tensor it;
+  archive.read("iteration", it);
+  if (gens) {
+    torch::Tensor s;
+    archive.read("gen_data", s);
+    gens->data.set_state(s.cpu());
+    archive.read("gen_sampler", s);
+    gens->sampler.set_state(s.cpu());
+    archive.read("gen_eval", s);
+    gens->eval.set_state(s.cpu());
+  }
+  return it.item<std::int64_t>();
+}
+
+namespace {
+const std::regex& checkpoint_name() {
+  static const std::regex name_re(R"(iter_(\d+)\.pt)");
+  return name_re;
+}
+}  // namespace
+
+std::int64_t checkpoint_iteration(const fs::path& file) {
+  std::smatch m;
+  const std::string name = file.filename().string();
+  if (!std::regex_match(name, m, checkpoint_name())) throw UserError(fmt::format("{} is not a checkpoint file", file.string()));
+  return std::stoll(m[1]);
+}
+
+std::optional<fs::path> latest_checkpoint(const fs::path& dir) {
+  std::optional<fs::path> best;
+  long long best_iter = -1;
+  if (!fs::is_directory(dir)) return best;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (!std::regex_match(name, checkpoint_name())) continue;
+    const long long iter = checkpoint_iteration(e.path());
+    if (iter > best_iter) {
+      best_iter = iter;
+      best = e.path();
+    }
+  }
+  return best;
+}
+
+}  // namespace stanley

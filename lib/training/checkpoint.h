@@ -1,0 +1,27 @@
+#pragma once
+// Checkpoints: model, optimizer, iteration and every generator's state, written atomically
+// (temporary file, then rename) to checkpoints/iter_<NNNNNNN>.pt.
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "training/generators.h"
+
+namespace stanley {
+
+void save_checkpoint(const std::filesystem::path& dir, std::int64_t iteration, torch::nn::Module& model,
+                     torch::optim::Optimizer* optimizer, const RunGenerators* gens);
+// Restores into the given objects; returns the checkpoint's iteration.
+std::int64_t load_checkpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                             torch::optim::Optimizer* optimizer, RunGenerators* gens,
+                             const torch::Device& device = torch::kCPU);
+// The checkpoint with the highest iteration in dir, if any.
+std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::path& dir);
+// The iteration in a checkpoint's file name.
+std::int64_t checkpoint_iteration(const std::filesystem::path& file);
+// The checkpoint at exactly `iteration`.
+std::filesystem::path checkpoint_path(const std::filesystem::path& dir, std::int64_t iteration);
+
+}  // namespace stanley

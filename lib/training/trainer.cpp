@@ -1,0 +1,137 @@
+#include "training/trainer.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "training/checkpoint.h"
+#include "training/optimizer.h"
+
+namespace stanley {
+
+TrainSettings TrainSettings::from_config(const Config& cfg) {
+  TrainSettings s;
+  s.iters = cfg.get<long>("train.iters");
+  s.batch = cfg.get<long>("train.batch");
+  s.n_steps = cfg.get<long>("sampler.n_steps");
+  s.log_every = cfg.get<long>("log.every");
+  s.eval_every = cfg.get<long>("eval.every");
+  s.ckpt_every = cfg.get<long>("train.ckpt_every");
+  s.max_abs_energy = cfg.get<double>("train.max_abs_energy");
+  s.energy_l2 = cfg.get<double>("train.energy_l2");
+  if (s.iters < 0 || s.batch <= 0 || s.n_steps < 0 || s.log_every <= 0 || s.ckpt_every <= 0 || s.eval_every < 0)
+    throw UserError("train.iters >= 0, train.batch > 0, sampler.n_steps >= 0, log.every > 0, train.ckpt_every > 0 and eval.every >= 0 are required");
+  return s;
+}
+
+Trainer::Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Dataset& data, ChainInit init,
+                 const Config& optim_cfg)
+    : s_(settings), model_(std::move(model)), sampler_(sampler), data_(data), init_(std::move(init)),
+      optimizer_(make_optimizer(optim_cfg, model_->parameters())) {}
+
+void Trainer::set_evaluator(Evaluator evaluator, std::string headline_metric) {
+  evaluator_ = std::move(evaluator);
+  headline_ = std::move(headline_metric);
+}
+
+void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
+  if (!evaluator_) return;
+  model_->eval();
+  const auto metrics = evaluator_(iteration);
+  model_->train();
+  std::string line;
+  for (const auto& [name, value] : metrics) {
+    if (!std::isfinite(value)) throw DivergenceError(fmt::format("iteration {}: metric {} is {}", iteration, name, value));
+    ctx.h5.append_scalar(name, iteration, value);
+    line += fmt::format(" {}={:.4g}", name, value);
+  }
+  if (metrics.count(headline_)) last_metric_ = fmt::format("{}={:.4g}", headline_, metrics.at(headline_));
+  ctx.dir.log(fmt::format("eval iter {}:{}", iteration, line));
+  ctx.h5.flush();
+}
+
+void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg) {
+  ctx.h5.append_int("/chains/iteration", iteration);
+  ctx.h5.append_value("/chains/f_data", f_data);
+  ctx.h5.append_value("/chains/f_neg", f_neg);
+  ctx.h5.append_value("/chains/f_diff", f_data - f_neg);
+  for (const auto& [name, values] : trace.per_step) {
+    ctx.h5.append_row("/chains/" + name, values);
+    double summary = 0;
+    if (name == "gamma_min") {
+      summary = *std::min_element(values.begin(), values.end());
+    } else {
+      for (double v : values) summary += v;
+      summary /= static_cast<double>(values.size());
+    }
+    ctx.h5.append_scalar("chain_" + name, iteration, summary);
+  }
+}
+
+void Trainer::run(RunContext& ctx) {
+  std::int64_t start = 0;
+  if (ctx.resume_checkpoint) {
+    start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device);
+    ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
+  } else {
+    evaluate(ctx, 0);
+  }
+  model_->train();
+  const auto shape = data_.sample_shape();
+  Progress progress("train", s_.iters, start);
+  auto t_log = std::chrono::steady_clock::now();
+  std::int64_t it_log = start;
+
+  for (std::int64_t it = start + 1; it <= s_.iters; ++it) {
+    const bool log_now = it % s_.log_every == 0;
+    ChainTrace trace;
+    // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
+    torch::Tensor z0 = init_.draw(s_.batch, shape, ctx.gens.sampler, ctx.device);
+    torch::Tensor z = sampler_.sample(*model_, z0, s_.n_steps, ctx.gens.sampler, log_now ? &trace : nullptr);
+    torch::Tensor x = data_.batch(s_.batch, ctx.gens.data, ctx.device);
+    // Line 6-7: ascend mean f(x) − mean f(z).
+    torch::Tensor f_data = model_->forward(x);
+    torch::Tensor f_neg = model_->forward(z.detach());
+    torch::Tensor loss = f_neg.mean() - f_data.mean();
+    if (s_.energy_l2 > 0) loss = loss + s_.energy_l2 * (f_data.pow(2).mean() + f_neg.pow(2).mean());
+    optimizer_->zero_grad();
+    loss.backward();
+    optimizer_->step();
+
+    const auto stats = torch::stack({loss.detach(), f_data.detach().mean(), f_neg.detach().mean()}).cpu();
+    const double l = stats[0].item<double>(), fd = stats[1].item<double>(), fn = stats[2].item<double>();
+    if (!std::isfinite(l) || !std::isfinite(fd) || !std::isfinite(fn) || std::abs(fd) > s_.max_abs_energy ||
+        std::abs(fn) > s_.max_abs_energy) {
+      throw DivergenceError(fmt::format(
+          "iteration {}: loss={} mean f(data)={} mean f(negatives)={} (limit train.max_abs_energy={}); "
+          "last good checkpoint in {}",
+          it, l, fd, fn, s_.max_abs_energy, ctx.dir.checkpoints_dir().string()));
+    }
+
+    if (log_now) {
+      const auto now = std::chrono::steady_clock::now();
+      const double secs = std::chrono::duration<double>(now - t_log).count();
+      ctx.h5.append_scalar("loss", it, l);
+      ctx.h5.append_scalar("f_data", it, fd);
+      ctx.h5.append_scalar("f_neg", it, fn);
+      ctx.h5.append_scalar("f_diff", it, fd - fn);
+      ctx.h5.append_scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
+      log_chain(ctx, it, trace, fd, fn);
+      t_log = now;
+      it_log = it;
+    }
+    if (s_.eval_every > 0 && it % s_.eval_every == 0) evaluate(ctx, it);
+    if (log_now) ctx.h5.flush();
+    if (it % s_.ckpt_every == 0 || it == s_.iters) {
+      ctx.h5.flush();  // the checkpoint never runs ahead of the metrics it resumes against
+      save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens);
+    }
+    progress.update(it, last_metric_);
+  }
+  progress.finish();
+  ctx.h5.flush();
+  ctx.dir.log(fmt::format("finished {} iterations at {:.2f} it/s", s_.iters, progress.rate()));
+}
+
+}  // namespace stanley

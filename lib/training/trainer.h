@@ -1,0 +1,62 @@
+#pragma once
+// Algorithm 1 of the paper. Each iteration: M negatives by K steps of the sampler from fresh noise,
+// M data points, loss = mean f(z) − mean f(x) (so descending it ascends mean f(x) − mean f(z)),
+// one optimizer step. Logs, evaluates, checkpoints and stops loudly on divergence.
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "data/dataset.h"
+#include "experiment/run_context.h"
+#include "io/progress.h"
+#include "models/energy.h"
+#include "samplers/chain_init.h"
+#include "samplers/sampler.h"
+
+namespace stanley {
+
+struct TrainSettings {
+  std::int64_t iters = 0;
+  std::int64_t batch = 0;        // M
+  std::int64_t n_steps = 0;      // K, MCMC steps per iteration
+  std::int64_t log_every = 0;    // scalars and chain statistics
+  std::int64_t eval_every = 0;   // evaluator (0: never)
+  std::int64_t ckpt_every = 0;   // checkpoints (the last iteration always gets one)
+  double max_abs_energy = 1e6;   // |mean f| above this is divergence
+  double energy_l2 = 0.0;        // optional penalty α·mean(f(x)² + f(z)²); the paper uses none
+  static TrainSettings from_config(const Config& cfg);  // train.*, sampler.n_steps, log.every, eval.every
+};
+
+// Called at iteration 0 and every eval_every iterations; returns named metrics, logged as scalars.
+using Evaluator = std::function<std::map<std::string, double>(std::int64_t iteration)>;
+
+// The model must already be on the run's device (the optimizer is built on its parameters).
+class Trainer {
+ public:
+  Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Dataset& data, ChainInit init,
+          const Config& optim_cfg);
+  void set_evaluator(Evaluator evaluator, std::string headline_metric);
+  // Trains to settings.iters, resuming from ctx.resume_checkpoint when set.
+  void run(RunContext& ctx);
+  torch::optim::Optimizer& optimizer() { return *optimizer_; }
+
+ private:
+  void evaluate(RunContext& ctx, std::int64_t iteration);
+  void log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg);
+
+  TrainSettings s_;
+  EnergyPtr model_;
+  Sampler& sampler_;
+  Dataset& data_;
+  ChainInit init_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  Evaluator evaluator_;
+  std::string headline_;
+  std::string last_metric_;
+};
+
+}  // namespace stanley

@@ -1,0 +1,181 @@
+// Config composition: defaults, groups, the experiment's scale block, every override form,
+// interpolation, and each error message.
+#include <gtest/gtest.h>
+
+#include "io/config.h"
+#include "test_support.h"
+
+using namespace stanley;
+using stanley::testing::TempDir;
+using stanley::testing::write_text;
+
+namespace {
+
+// A small config tree shaped like configs/.
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_text(dir_ / "config.yaml", R"(defaults:
+  - experiment: toy
+  - sampler: fast
+  - scale: small
+seed: 7
+name: "run-${seed}"
+copy: ${sampler.step}
+nested: {a: {b: 1}}
+)");
+    write_text(dir_ / "experiment/toy.yaml", R"(defaults:
+  - model: mlp
+experiment: toy
+train: {iters: 100}
+scales:
+  small: {train: {iters: 10}}
+  paper: {train: {iters: 1000}, sampler: {step: 0.5}}
+)");
+    write_text(dir_ / "sampler/fast.yaml", "name: fast\nstep: 0.1\n");
+    write_text(dir_ / "sampler/slow.yaml", "name: slow\nstep: 0.01\nextra: [1, 2]\n");
+    write_text(dir_ / "model/mlp.yaml", "name: mlp\nwidth: 32\n");
+    write_text(dir_ / "model/conv.yaml", "name: conv\nwidth: 64\n");
+    write_text(dir_ / "scale/small.yaml", "name: small\n");
+    write_text(dir_ / "scale/paper.yaml", "name: paper\n");
+    write_text(dir_ / "scale/huge.yaml", "name: huge\n");
+  }
+  Config compose(const std::vector<std::string>& overrides) {
+    return Config(compose_config(dir_.path(), overrides).root);
+  }
+  std::string error_of(const std::vector<std::string>& overrides) {
+    try {
+      compose_config(dir_.path(), overrides);
+    } catch (const UserError& e) {
+      return e.what();
+    }
+    return "<no error>";
+  }
+  TempDir dir_;
+};
+
+TEST_F(ConfigTest, ComposesDefaultsGroupsAndExperiment) {
+  const Config c = compose({});
+  EXPECT_EQ(c.get<std::string>("sampler.name"), "fast");
+  EXPECT_EQ(c.get<std::string>("model.name"), "mlp");  // chosen by the experiment's defaults
+  EXPECT_EQ(c.get<std::string>("experiment"), "toy");
+  EXPECT_EQ(c.get<int>("train.iters"), 10);  // scale=small block applied
+  EXPECT_EQ(c.get<std::string>("scale.name"), "small");
+  EXPECT_FALSE(c.has("scales"));
+  EXPECT_FALSE(c.has("defaults"));
+}
+
+TEST_F(ConfigTest, GroupOverridePicksOption) {
+  const Config c = compose({"sampler=slow", "model=conv", "scale=paper"});
+  EXPECT_EQ(c.get<std::string>("sampler.name"), "slow");
+  EXPECT_EQ(c.get<int>("model.width"), 64);
+  EXPECT_EQ(c.get<int>("train.iters"), 1000);
+  EXPECT_DOUBLE_EQ(c.get<double>("sampler.step"), 0.5);  // the scale block beats the group file
+}
+
+TEST_F(ConfigTest, SetAddDeleteForce) {
+  const Config c = compose({"nested.a.b=5", "+nested.a.c=hello", "~copy", "++seed=9", "++new.key=[1, 2]"});
+  EXPECT_EQ(c.get<int>("nested.a.b"), 5);
+  EXPECT_EQ(c.get<std::string>("nested.a.c"), "hello");
+  EXPECT_FALSE(c.has("copy"));
+  EXPECT_EQ(c.get<int>("seed"), 9);
+  EXPECT_EQ(c.get<std::vector<long>>("new.key"), (std::vector<long>{1, 2}));
+}
+
+TEST_F(ConfigTest, ValuesAreTypedAsYamlScalars) {
+  const Config c = compose({"+x.f=1e-3", "+x.b=true", "+x.s='007'", "+x.n=null"});
+  EXPECT_DOUBLE_EQ(c.get<double>("x.f"), 1e-3);
+  EXPECT_TRUE(c.get<bool>("x.b"));
+  EXPECT_EQ(c.get<std::string>("x.s"), "007");
+  EXPECT_FALSE(c.has("x.n"));
+}
+
+TEST_F(ConfigTest, Interpolation) {
+  const Config c = compose({"seed=3", "sampler=slow"});
+  EXPECT_EQ(c.get<std::string>("name"), "run-3");      // spliced into a string
+  EXPECT_DOUBLE_EQ(c.get<double>("copy"), 0.01);       // whole value keeps its type, after overrides
+}
+
+TEST_F(ConfigTest, InterpolationErrors) {
+  EXPECT_NE(error_of({"+bad=${sampler.stp}"}).find("closest: sampler.step"), std::string::npos);
+  EXPECT_NE(error_of({"+a=${b}", "+b=${a}"}).find("cycle"), std::string::npos);
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesClosest) {
+  const std::string e = error_of({"sampler.stpe=1"});
+  EXPECT_NE(e.find("unknown config key 'sampler.stpe'"), std::string::npos) << e;
+  EXPECT_NE(e.find("closest: sampler.step"), std::string::npos) << e;
+}
+
+TEST_F(ConfigTest, UnknownGroupNamesClosest) {
+  const std::string e = error_of({"samplr=fast"});
+  EXPECT_NE(e.find("'samplr'"), std::string::npos) << e;
+  EXPECT_NE(e.find("sampler"), std::string::npos) << e;
+}
+
+TEST_F(ConfigTest, UnknownOptionListsOptions) {
+  const std::string e = error_of({"sampler=slwo"});
+  EXPECT_NE(e.find("no option 'slwo' in config group 'sampler'"), std::string::npos) << e;
+  EXPECT_NE(e.find("slow"), std::string::npos) << e;
+  EXPECT_NE(e.find("fast"), std::string::npos) << e;
+}
+
+TEST_F(ConfigTest, ScaleMissingFromExperiment) {
+  EXPECT_NE(error_of({"scale=huge"}).find("defines no scale 'huge'"), std::string::npos);
+}
+
+TEST_F(ConfigTest, AddExistingAndDeleteMissing) {
+  EXPECT_NE(error_of({"+seed=1"}).find("already exists"), std::string::npos);
+  EXPECT_NE(error_of({"~nested.a.zz"}).find("cannot delete unknown config key 'nested.a.zz'"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MalformedOverrides) {
+  EXPECT_NE(error_of({"seed"}).find("not of the form"), std::string::npos);
+  EXPECT_NE(error_of({"se ed=1"}).find("not a valid key"), std::string::npos);
+  EXPECT_NE(error_of({"seed=[1,"}).find("not valid YAML"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MissingFiles) {
+  EXPECT_THROW(compose_config(dir_ / "nowhere", {}), UserError);
+  std::filesystem::remove(dir_ / "sampler/fast.yaml");
+  EXPECT_NE(error_of({}).find("no option 'fast'"), std::string::npos);
+}
+
+TEST_F(ConfigTest, YamlSyntaxErrorNamesFileAndLine) {
+  write_text(dir_ / "sampler/fast.yaml", "name: fast\nstep: [0.1\n");
+  const std::string e = error_of({});
+  EXPECT_NE(e.find("sampler/fast.yaml"), std::string::npos) << e;
+  EXPECT_NE(e.find("line"), std::string::npos) << e;
+}
+
+TEST_F(ConfigTest, TypedGetterErrorsNameTheKey) {
+  const Config c = compose({});
+  try {
+    c.get<double>("sampler.name");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("sampler.name"), std::string::npos);
+  }
+  EXPECT_THROW(c.get<int>("sampler.nope"), UserError);
+  EXPECT_EQ(c.sub("sampler").full_key("step"), "sampler.step");
+}
+
+TEST(ShippedConfigs, EveryExperimentComposesAtEveryScale) {
+  const std::string dir = stanley::testing::source_dir() + "/configs";
+  for (const std::string scale : {"smoke", "small", "paper"}) {
+    for (const std::string sampler : {"langevin", "stanley"}) {
+      const Config c(compose_config(dir, {"experiment=rings", "scale=" + scale, "sampler=" + sampler}).root);
+      EXPECT_GT(c.get<long>("train.iters"), 0);
+      EXPECT_EQ(c.get<std::string>("sampler.name"), sampler);
+    }
+  }
+  const Config paper(compose_config(dir, {"experiment=rings", "scale=paper"}).root);
+  EXPECT_EQ(paper.get<long>("sampler.n_steps"), 100);   // the paper's toy: K = 100
+  EXPECT_EQ(paper.get<long>("train.iters"), 10000);     // T = 10,000
+  EXPECT_DOUBLE_EQ(paper.get<double>("optim.lr"), 1e-4);
+  EXPECT_DOUBLE_EQ(paper.get<double>("sampler.step_size"), 0.14);
+  EXPECT_DOUBLE_EQ(paper.get<double>("sampler.th"), 0.01);
+  EXPECT_DOUBLE_EQ(paper.get<double>("data.sd"), 0.15);
+}
+
+}  // namespace

@@ -1,0 +1,155 @@
+// The `stanley` binary end to end on the rings toy at scale=smoke: outputs, learning, determinism,
+// kill-and-resume, and the one-line errors that leave nothing behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "io/h5_file.h"
+#include "test_support.h"
+
+using namespace stanley;
+using namespace stanley::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The CPU settings for STANLEY on rings (see configs/experiment/rings.yaml on th).
+std::string sampler_args(const std::string& sampler) {
+  return sampler == "stanley" ? "sampler=stanley sampler.th=1.0" : "sampler=" + sampler;
+}
+
+std::string smoke(const std::string& sampler, const fs::path& dir, const std::string& extra = "") {
+  return "run experiment=rings scale=smoke threads=1 " + sampler_args(sampler) + " run.dir=" + dir.string() + " " + extra;
+}
+
+class EndToEnd : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EndToEnd, SmokeRunWritesMetricsAndLearns) {
+  TempDir tmp;
+  const fs::path dir = tmp / "run";
+  const CommandResult r = run_stanley(smoke(GetParam(), dir));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* f : {"config.yaml", "overrides.yaml", "metrics.h5", "log.txt"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+  EXPECT_TRUE(fs::exists(dir / "checkpoints" / "iter_0000200.pt"));
+  H5File h5(dir / "metrics.h5", H5File::Mode::kReadOnly);
+  const auto kl = h5.read_doubles("/scalars/kl_density/value");
+  ASSERT_GE(kl.size(), 2u);
+  EXPECT_LT(kl.back(), kl.front()) << "kl_density did not fall";
+  for (const char* name : {"kl_samples", "tv_density", "tv_samples", "loss", "f_data", "f_neg", "f_diff"}) {
+    EXPECT_TRUE(h5.exists(std::string("/scalars/") + name)) << name;
+  }
+  EXPECT_EQ(h5.shape("/chains/grad_norm")[1], 30u);  // one column per MCMC step (K = 30)
+  if (GetParam() == "stanley") EXPECT_TRUE(h5.exists("/chains/clip_frac"));
+  EXPECT_TRUE(h5.exists("/samples/200"));
+  EXPECT_EQ(h5.read_string_attr("status"), "finished");
+  EXPECT_FALSE(h5.read_string_attr("git_sha").empty());
+  EXPECT_NE(h5.read_string_attr("config").find("name: " + GetParam()), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Samplers, EndToEnd, ::testing::Values("langevin", "stanley"));
+
+std::vector<double> series(const fs::path& run, const std::string& name) {
+  H5File h5(run / "metrics.h5", H5File::Mode::kReadOnly);
+  return h5.read_doubles("/scalars/" + name + "/value");
+}
+
+TEST(EndToEndRun, SameSeedSameNumbers) {
+  TempDir tmp;
+  const std::string few = "train.iters=60 eval.every=30";
+  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "a", few)).exit_code, 0);
+  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "b", few)).exit_code, 0);
+  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "c", few + " seed=1")).exit_code, 0);
+  for (const char* name : {"loss", "kl_density", "kl_samples", "chain_grad_norm"}) {
+    EXPECT_EQ(series(tmp / "a", name), series(tmp / "b", name)) << name;
+  }
+  EXPECT_NE(series(tmp / "a", "loss"), series(tmp / "c", "loss"));
+}
+
+// Killed with SIGKILL mid-run, the run's metrics.h5 still opens; `stanley resume` then finishes it
+// with exactly the numbers of an uninterrupted run.
+TEST(EndToEndRun, KilledRunOpensAndResumesToTheSameNumbers) {
+  TempDir tmp;
+  const std::string longer = "train.iters=400 train.ckpt_every=40 eval.every=100";
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "whole", longer)).exit_code, 0);
+
+  const fs::path dir = tmp / "killed";
+  const std::string cmd = std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " +
+                          smoke("langevin", dir, longer) + " > " + (tmp / "out.txt").string() + " 2>&1 & echo $!";
+  const CommandResult started = run_command(cmd);
+  const pid_t pid = std::stoi(started.output);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(dir / "checkpoints" / "iter_0000120.pt") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  run_command("sleep 0.2");
+  ASSERT_TRUE(fs::exists(dir / "checkpoints" / "iter_0000120.pt")) << "run never reached its third checkpoint";
+  ASSERT_FALSE(fs::exists(dir / "checkpoints" / "iter_0000400.pt")) << "run finished before it was killed";
+  {
+    H5File h5(dir / "metrics.h5", H5File::Mode::kReadOnly);  // opens despite the kill
+    EXPECT_FALSE(h5.read_ints("/scalars/loss/step").empty());
+  }
+  const CommandResult resumed = run_stanley("resume " + dir.string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* name : {"loss", "kl_density", "f_diff"}) {
+    EXPECT_EQ(series(dir, name), series(tmp / "whole", name)) << name;
+  }
+}
+
+TEST(EndToEndRun, RerunRepeatsFromOverrides) {
+  TempDir tmp;
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20")).exit_code, 0);
+  const CommandResult r = run_stanley("rerun " + (tmp / "a").string() + " run.dir=" + (tmp / "b").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(series(tmp / "a", "loss"), series(tmp / "b", "loss"));
+}
+
+// One line, exit code 2, nothing created.
+void expect_clean_error(const CommandResult& r, const std::string& fragment, const fs::path& results) {
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(r.output.find("stanley: error: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(fragment), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(results)) << "a run directory was made";
+}
+
+TEST(EndToEndErrors, OneLineAndNoRunDirectory) {
+  TempDir tmp;
+  const fs::path results = tmp / "results";
+  const std::string root = " run.root=" + results.string();
+  expect_clean_error(run_stanley("run sampler.thh=1" + root), "closest: sampler.th", results);
+  expect_clean_error(run_stanley("run sampler=stanly" + root), "available: stanley", results);
+  expect_clean_error(run_stanley("run optim.lr=abc" + root), "optim.lr", results);
+  expect_clean_error(run_stanley("run data.sd=-1 +oops" + root), "not of the form", results);
+  expect_clean_error(run_command(std::string(STANLEY_BINARY) + " --config-dir " + (tmp / "nope").string() + " run"),
+                     "config file not found: " + (tmp / "nope" / "config.yaml").string(), results);
+  write_text(tmp / "file", "x");
+  expect_clean_error(run_stanley("run run.root=" + (tmp / "file" / "results").string()), "cannot create", results);
+  expect_clean_error(run_stanley("resume " + (tmp / "missing").string()), "not a run directory", results);
+}
+
+TEST(EndToEndErrors, DivergenceStopsLoudly) {
+  TempDir tmp;
+  // An absurd learning rate drives the energies past train.max_abs_energy.
+  const CommandResult r = run_stanley(smoke("langevin", tmp / "run", "optim.lr=10 train.max_abs_energy=100"));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("stanley: diverged: iteration"), std::string::npos) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_NE(h5.read_string_attr("status").find("diverged"), std::string::npos);
+}
+
+TEST(EndToEndCli, CfgJobPrintsResolvedConfigOnly) {
+  TempDir tmp;
+  const CommandResult r = run_stanley("run sampler=langevin sampler.step_size=0.05 --cfg job run.root=" + (tmp / "r").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("step_size: 0.05"), std::string::npos);
+  EXPECT_FALSE(fs::exists(tmp / "r"));
+  const CommandResult l = run_stanley("list");
+  EXPECT_NE(l.output.find("rings"), std::string::npos);
+  EXPECT_NE(l.output.find("stanley"), std::string::npos);
+}
+
+}  // namespace

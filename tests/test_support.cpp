@@ -1,0 +1,54 @@
+#include "test_support.h"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace stanley::testing {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / ("stanley_test_" + std::to_string(rd()) + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+CommandResult run_command(const std::string& command_line) {
+  CommandResult result{-1, ""};
+  FILE* pipe = popen((command_line + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), buf.size(), pipe)) result.output += buf.data();
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+CommandResult run_stanley(const std::string& args) {
+  return run_command(std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " + args);
+}
+
+CommandResult run_python(const std::string& code) {
+  TempDir dir;
+  const fs::path script = dir / "reference.py";
+  write_text(script, code);
+  return run_command(std::string(STANLEY_PYTHON) + " " + script.string());
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+std::string source_dir() { return STANLEY_SOURCE_DIR; }
+
+}  // namespace stanley::testing

@@ -1,0 +1,37 @@
+#pragma once
+// Helpers shared by the test files: temporary directories, running the `stanley` binary and the
+// Debian Python (numpy/scipy/h5py) used for independent reference values.
+
+#include <filesystem>
+#include <string>
+
+namespace stanley::testing {
+
+// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a shell command line, capturing its output.
+CommandResult run_command(const std::string& command_line);
+// Runs build/stanley with the given arguments (a shell-quoted string).
+CommandResult run_stanley(const std::string& args);
+// Runs a Python snippet with STANLEY_PYTHON (Debian's python3); returns its stdout.
+CommandResult run_python(const std::string& code);
+
+void write_text(const std::filesystem::path& path, const std::string& text);
+std::string source_dir();
+
+}  // namespace stanley::testing
