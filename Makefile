@@ -44,10 +44,10 @@ demo: build
 # th=1.0 for comparison. A run that diverges stops loudly; the figure still shows what it reached.
 reproduce-fig1: build
 	@mkdir -p results/fig1/$(STAMP)
-	-$(STANLEY) run experiment=rings scale=paper sampler=langevin threads=1 run.dir=results/fig1/$(STAMP)/langevin & p1=$$!; \
+	$(STANLEY) run experiment=rings scale=paper sampler=langevin threads=1 run.dir=results/fig1/$(STAMP)/langevin & p1=$$!; \
 	$(STANLEY) run experiment=rings scale=paper sampler=stanley threads=1 run.dir=results/fig1/$(STAMP)/stanley & p2=$$!; \
-	wait $$p1; wait $$p2; \
-	$(STANLEY) run experiment=rings scale=paper sampler=stanley sampler.th=1.0 threads=2 run.dir=results/fig1/$(STAMP)/stanley_th1; true
+	$(STANLEY) run experiment=rings scale=paper sampler=stanley sampler.th=1.0 threads=1 run.dir=results/fig1/$(STAMP)/stanley_th1 & p3=$$!; \
+	wait $$p1; wait $$p2; wait $$p3; true
 	@$(PYTHON) analysis/plot_rings.py results/fig1/$(STAMP)/langevin results/fig1/$(STAMP)/stanley \
 		results/fig1/$(STAMP)/stanley_th1 --every 2000 --out results/figures/fig1.png
 	@echo "figure: results/figures/fig1.png"

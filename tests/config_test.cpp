@@ -103,7 +103,7 @@ TEST_F(ConfigTest, InterpolationErrors) {
 
 TEST_F(ConfigTest, UnknownKeyNamesClosest) {
   const std::string e = error_of({"sampler.stpe=1"});
-  EXPECT_NE(e.find("unknown config key 'sampler.stpe'"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown config key or group 'sampler.stpe'"), std::string::npos) << e;
   EXPECT_NE(e.find("closest: sampler.step"), std::string::npos) << e;
 }
 

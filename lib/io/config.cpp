@@ -65,7 +65,8 @@ void set_path(YAML::Node node, const std::vector<std::string>& parts, std::size_
     node[parts[i]] = value;
     return;
   }
-  if (!child_of(node, parts[i]).IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+  const YAML::Node child = child_of(node, parts[i]);
+  if (!child.IsDefined() || !child.IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
   set_path(node[parts[i]], parts, i + 1, value);
 }
 
