@@ -5,7 +5,9 @@
 #include <cmath>
 
 #include "samplers/chain_init.h"
+#include "samplers/gradient_descent.h"
 #include "samplers/langevin.h"
+#include "samplers/mala.h"
 #include "samplers/stanley.h"
 #include "training/generators.h"
 
@@ -115,6 +117,62 @@ TEST(Langevin, StationaryVarianceMatchesDiscretisedChain) {
   EXPECT_NEAR(var, expected, 4 * se);
   EXPECT_GT(std::abs(var - sigma2), 4 * se);  // and distinguishable from the target's own σ²
   EXPECT_NEAR(z.mean().item<double>(), 0.0, 4 * std::sqrt(expected / chains));
+}
+
+// f(x) = −½ xᵀ Σ⁻¹ x: a correlated 2-D Gaussian.
+class GaussianEnergy : public EnergyModel {
+ public:
+  explicit GaussianEnergy(torch::Tensor cov) : precision_(torch::inverse(cov)) {}
+  torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (x.matmul(precision_) * x).sum(1); }
+  torch::Tensor precision_;
+};
+
+// Hand-worked 1-D case: f = −x²/2, s = 0.5, ε = 1, z = 0.5, y = 1.
+//   log q(y|z) = −(1 − 0.5 − 0.25·(−0.5))²/(2·0.5) = −0.390625
+//   log q(z|y) = −(0.5 − 1 − 0.25·(−1))²/(2·0.5)   = −0.0625
+//   f(y) − f(z) = −0.5 + 0.125 = −0.375  →  log α = −0.375 − 0.0625 + 0.390625 = −0.046875
+TEST(Mala, AcceptanceRatioMatchesHandComputation) {
+  QuadraticEnergy f({1.0});
+  MalaSampler mala(0.5, 1.0);
+  torch::Tensor z = torch::tensor({{0.5}}, torch::kFloat64), y = torch::tensor({{1.0}}, torch::kFloat64);
+  const double log_alpha = mala.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>();
+  EXPECT_NEAR(log_alpha, -0.046875, 1e-14);
+  EXPECT_NEAR(std::exp(log_alpha), 0.954207, 1e-6);
+}
+
+// MALA is exact: many independent chains end distributed as the target. Tolerances are 4 standard
+// errors of iid estimates (the chains are independent): sd(mean_i) = √(Σ_ii/N),
+// sd(cov_ij) ≈ √((Σ_ii Σ_jj + Σ_ij²)/N).
+TEST(Mala, MatchesCorrelatedGaussianMoments) {
+  torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
+  GaussianEnergy f(cov);
+  MalaSampler mala(0.3, 1.0);
+  at::Generator gen = make_generator(torch::kCPU, 21);
+  const std::int64_t n = 8000;
+  ChainTrace trace;
+  torch::Tensor z = mala.sample(f, 2.0 * at::normal(0.0, 1.0, {n, 2}, gen, torch::kFloat64), 200, gen, &trace);
+  torch::Tensor mean = z.mean(0);
+  torch::Tensor centred = z - mean;
+  torch::Tensor emp = centred.t().matmul(centred) / (n - 1);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NEAR(mean[i].item<double>(), 0.0, 4 * std::sqrt(cov[i][i].item<double>() / n)) << i;
+    for (int j = 0; j < 2; ++j) {
+      const double se = std::sqrt((cov[i][i].item<double>() * cov[j][j].item<double>() + std::pow(cov[i][j].item<double>(), 2)) / n);
+      EXPECT_NEAR(emp[i][j].item<double>(), cov[i][j].item<double>(), 4 * se) << i << "," << j;
+    }
+  }
+  const double accept = trace.per_step["accept_rate"].back();
+  EXPECT_GT(accept, 0.3);
+  EXPECT_LT(accept, 1.0);  // rejections happen: the test is not a plain Langevin run
+}
+
+TEST(GradientDescent, ReachesTheMode) {
+  QuadraticEnergy f({2.0, 0.5});
+  GradientDescentSampler gd(0.5);
+  at::Generator gen = make_generator(torch::kCPU, 0);
+  torch::Tensor z = gd.sample(f, torch::tensor({{3.0, -2.0}}, torch::kFloat64), 200, gen, nullptr);
+  // Contraction per step: |1 − s·a/2| = 0.5 and 0.875; after 200 steps both are below 1e-10.
+  EXPECT_LT(z.abs().max().item<double>(), 1e-10);
 }
 
 TEST(Sampler, FreezesParametersAndKeepsNoGraph) {
