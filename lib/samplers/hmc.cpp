@@ -1,0 +1,45 @@
+#include "samplers/hmc.h"
+
+namespace stanley {
+
+torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                                 at::Generator& gen, ChainTrace* trace) {
+  FrozenParameters frozen(energy);
+  torch::Tensor q = z0.detach();
+  EnergyGrad at_q = energy_and_grad(energy, q);
+  std::vector<std::int64_t> view(q.dim(), 1);
+  view[0] = q.size(0);
+  auto kinetic = [](const torch::Tensor& p) { return 0.5 * p.flatten(1).pow(2).sum(1); };
+  for (std::int64_t k = 0; k < n_steps; ++k) {
+    torch::Tensor p = normal_like(q, gen);
+    const torch::Tensor h0 = -at_q.f + kinetic(p);
+    torch::Tensor qn = q;
+    EnergyGrad at_n = at_q;
+    p = p + (0.5 * h_) * at_n.grad;  // leapfrog: half momentum step, alternating full steps
+    for (std::int64_t i = 0; i < l_; ++i) {
+      qn = qn + h_ * p;
+      at_n = energy_and_grad(energy, qn);
+      p = p + ((i + 1 == l_ ? 0.5 : 1.0) * h_) * at_n.grad;
+    }
+    const torch::Tensor delta_h = (-at_n.f + kinetic(p)) - h0;
+    torch::Tensor log_ratio = -delta_h;
+    log_ratio = torch::where(torch::isnan(log_ratio), torch::full_like(log_ratio, -INFINITY), log_ratio);
+    const torch::Tensor accept = at::rand({q.size(0)}, gen, at_q.f.options()).log() < log_ratio;
+    const torch::Tensor accept_b = accept.view(view);
+    torch::Tensor next = torch::where(accept_b, qn, q);
+    if (trace) {
+      record_common_stats(trace, at_q, q, next);
+      trace->add("accept_rate", accept.to(torch::kFloat).mean().item<double>());
+      trace->add("abs_delta_h", delta_h.abs().mean().item<double>());
+    }
+    at_q = {torch::where(accept, at_n.f, at_q.f), torch::where(accept_b, at_n.grad, at_q.grad)};
+    q = next;
+  }
+  return q;
+}
+
+SamplerPtr make_hmc(const Config& cfg) {
+  return std::make_unique<HmcSampler>(cfg.get<double>("step_size"), cfg.get<long>("n_leapfrog"));
+}
+
+}  // namespace stanley

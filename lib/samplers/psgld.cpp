@@ -1,0 +1,30 @@
+#include "samplers/psgld.h"
+
+namespace stanley {
+
+torch::Tensor PsgldSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                                   at::Generator& gen, ChainTrace* trace) {
+  FrozenParameters frozen(energy);
+  torch::Tensor z = z0.detach();
+  torch::Tensor v;
+  for (std::int64_t k = 0; k < n_steps; ++k) {
+    const EnergyGrad eg = energy_and_grad(energy, z);
+    const torch::Tensor g2 = eg.grad * eg.grad;
+    v = k == 0 ? g2 : alpha_ * v + (1.0 - alpha_) * g2;
+    const torch::Tensor precond = 1.0 / (lambda_ + v.sqrt());
+    torch::Tensor next = z + (0.5 * s_) * precond * eg.grad + eps_ * (s_ * precond).sqrt() * normal_like(z, gen);
+    if (trace) {
+      record_common_stats(trace, eg, z, next);
+      trace->add("precond_mean", precond.mean().item<double>());
+    }
+    z = next;
+  }
+  return z;
+}
+
+SamplerPtr make_psgld(const Config& cfg) {
+  return std::make_unique<PsgldSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise"),
+                                        cfg.get<double>("alpha"), cfg.get<double>("lambda"));
+}
+
+}  // namespace stanley

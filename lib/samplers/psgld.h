@@ -1,0 +1,23 @@
+#pragma once
+#include "samplers/sampler.h"
+
+namespace stanley {
+
+// RMSprop-preconditioned Langevin (pSGLD, Li, Chen, Carlson & Carin 2016), in this suite's convention:
+//   V ← α·V + (1 − α)·g⊙g   (V₀ = g₀⊙g₀),   G = 1 / (λ + √V)
+//   z ← z + (s/2)·G⊙g + √(s·G)⊙ε·ξ
+// The Γ(θ) correction term of the paper is dropped, as in its experiments.
+class PsgldSampler : public Sampler {
+ public:
+  PsgldSampler(double step_size, double noise, double alpha, double lambda)
+      : s_(step_size), eps_(noise), alpha_(alpha), lambda_(lambda) {}
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+                       ChainTrace* trace) override;
+
+ private:
+  double s_, eps_, alpha_, lambda_;
+};
+
+SamplerPtr make_psgld(const Config& cfg);
+
+}  // namespace stanley

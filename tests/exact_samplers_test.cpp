@@ -1,0 +1,171 @@
+// Exact (Metropolis-adjusted) samplers against targets with known moments, within Monte Carlo error
+// taken from the measured ESS; unadjusted relatives against hand-computed steps.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "metrics/chain_diagnostics.h"
+#include "samplers/hmc.h"
+#include "samplers/mala.h"
+#include "samplers/psgld.h"
+#include "samplers/stanley_mh.h"
+#include "samplers/tamed_langevin.h"
+#include "training/generators.h"
+
+using namespace stanley;
+
+namespace {
+
+class GaussianEnergy : public EnergyModel {
+ public:
+  explicit GaussianEnergy(torch::Tensor cov) : precision_(torch::inverse(cov)) {}
+  torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (x.matmul(precision_) * x).sum(1); }
+  torch::Tensor precision_;
+};
+
+// ½N(−2, 1) + ½N(2, 1): mean 0, E x² = 5, E x⁴ = 3 + 6·4 + 16 = 43.
+class TwoModeEnergy : public EnergyModel {
+ public:
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor v = x.select(1, 0);
+    return torch::logsumexp(torch::stack({-0.5 * (v - 2).pow(2), -0.5 * (v + 2).pow(2)}), 0);
+  }
+};
+
+// Runs `steps` transitions one at a time after `burn`; returns per-chain trajectories of each
+// statistic φ_j(z) (one Draws per statistic).
+std::vector<Draws> trajectories(Sampler& sampler, EnergyModel& f, torch::Tensor z, int burn, int steps,
+                                const std::vector<std::function<torch::Tensor(const torch::Tensor&)>>& stats,
+                                std::uint64_t seed) {
+  at::Generator gen = make_generator(torch::kCPU, seed);
+  z = sampler.sample(f, z, burn, gen, nullptr);
+  const auto chains = z.size(0);
+  std::vector<Draws> out(stats.size(), Draws(chains, std::vector<double>(steps)));
+  for (int t = 0; t < steps; ++t) {
+    z = sampler.sample(f, z, 1, gen, nullptr);
+    for (std::size_t j = 0; j < stats.size(); ++j) {
+      torch::Tensor v = stats[j](z).contiguous();
+      for (std::int64_t c = 0; c < chains; ++c) out[j][c][t] = v[c].item<double>();
+    }
+  }
+  return out;
+}
+
+double mean_of(const Draws& d) {
+  double s = 0;
+  std::size_t n = 0;
+  for (const auto& c : d)
+    for (double v : c) s += v, ++n;
+  return s / n;
+}
+
+// |estimate − truth| within 4.5 Monte Carlo standard errors (from the ESS), and the ESS is real.
+void expect_within_mcse(const Draws& d, double truth, const std::string& what) {
+  const double mcse = mcse_mean(d);
+  EXPECT_NEAR(mean_of(d), truth, 4.5 * mcse) << what << " (mcse " << mcse << ", ess " << ess_mean(d) << ")";
+  EXPECT_GT(ess_mean(d), 100.0) << what;
+  EXPECT_LT(rhat_rank(d), 1.05) << what;
+}
+
+void check_correlated_gaussian(Sampler& sampler, const std::string& name) {
+  torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
+  GaussianEnergy f(cov);
+  torch::Tensor z0 = 2.0 * torch::randn({32, 2}, torch::dtype(torch::kFloat64));
+  const auto d = trajectories(sampler, f, z0, 300, 1500,
+                              {[](const torch::Tensor& z) { return z.select(1, 0); },
+                               [](const torch::Tensor& z) { return z.select(1, 1); },
+                               [](const torch::Tensor& z) { return z.select(1, 0).pow(2); },
+                               [](const torch::Tensor& z) { return z.select(1, 1).pow(2); },
+                               [](const torch::Tensor& z) { return z.select(1, 0) * z.select(1, 1); }},
+                              17);
+  expect_within_mcse(d[0], 0.0, name + " mean x");
+  expect_within_mcse(d[1], 0.0, name + " mean y");
+  expect_within_mcse(d[2], 1.0, name + " var x");
+  expect_within_mcse(d[3], 0.25, name + " var y");
+  expect_within_mcse(d[4], 0.3, name + " cov xy");
+}
+
+void check_two_modes(Sampler& sampler, const std::string& name) {
+  TwoModeEnergy f;
+  torch::Tensor z0 = 3.0 * torch::randn({32, 1}, torch::dtype(torch::kFloat64));
+  const auto d = trajectories(sampler, f, z0, 300, 3000,
+                              {[](const torch::Tensor& z) { return z.select(1, 0); },
+                               [](const torch::Tensor& z) { return z.select(1, 0).pow(2); }},
+                              23);
+  expect_within_mcse(d[0], 0.0, name + " mixture mean");
+  expect_within_mcse(d[1], 5.0, name + " mixture E x^2");
+}
+
+StanleySampler::Options stanley_opts(double s, double th) {
+  StanleySampler::Options o;
+  o.step_size = s;
+  o.th = th;
+  return o;
+}
+
+TEST(ExactSamplers, MalaCorrelatedGaussian) {
+  MalaSampler s(0.3, 1.0);
+  check_correlated_gaussian(s, "mala");
+}
+TEST(ExactSamplers, HmcCorrelatedGaussian) {
+  HmcSampler s(0.2, 5);
+  check_correlated_gaussian(s, "hmc");
+}
+TEST(ExactSamplers, StanleyMhCorrelatedGaussian) {
+  StanleyMhSampler s(stanley_opts(0.4, 1.0));  // |∇f| often exceeds th: γ varies, q is asymmetric
+  check_correlated_gaussian(s, "stanley_mh");
+}
+TEST(ExactSamplers, MalaTwoModes) {
+  MalaSampler s(1.0, 1.0);
+  check_two_modes(s, "mala");
+}
+TEST(ExactSamplers, HmcTwoModes) {
+  HmcSampler s(0.4, 5);
+  check_two_modes(s, "hmc");
+}
+TEST(ExactSamplers, StanleyMhTwoModes) {
+  StanleyMhSampler s(stanley_opts(1.0, 1.0));
+  check_two_modes(s, "stanley_mh");
+}
+
+// 1-D, f = −x²/2, s = 0.5, th = 0.5, ε = 1, z = 2, y = 1.5:
+//   γ(z) = 0.25/2 = 1/8, γ(y) = 0.25/1.5 = 1/6
+//   log q(y|z) = −(1.5 − 2 + (1/16)·2)²/(2/8) − ½ log(1/8)
+//   log q(z|y) = −(2 − 1.5 + (1/12)·1.5)²/(2/6) − ½ log(1/6)
+TEST(StanleyMh, AcceptanceRatioMatchesHandComputation) {
+  class Quadratic : public EnergyModel {
+   public:
+    torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * x.pow(2).sum(1); }
+  } f;
+  StanleyMhSampler s(stanley_opts(0.5, 0.5));
+  torch::Tensor z = torch::tensor({{2.0}}, torch::kFloat64), y = torch::tensor({{1.5}}, torch::kFloat64);
+  const double log_q_yz = -std::pow(1.5 - 2 + 2.0 / 16, 2) / (2.0 / 8) - 0.5 * std::log(1.0 / 8);
+  const double log_q_zy = -std::pow(2 - 1.5 + 1.5 / 12, 2) / (2.0 / 6) - 0.5 * std::log(1.0 / 6);
+  const double expected = (-0.5 * 1.5 * 1.5 + 0.5 * 4) + log_q_zy - log_q_yz;
+  EXPECT_NEAR(s.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>(), expected, 1e-13);
+}
+
+TEST(Tamed, DriftIsTheTamedGradient) {
+  TamedLangevinSampler s(0.2, 1.0);
+  torch::Tensor g = torch::tensor({0.5, -30.0}, torch::kFloat64);
+  torch::Tensor d = s.drift(g);
+  EXPECT_NEAR(d[0].item<double>(), 0.1 * 0.5 / (1 + 0.1 * 0.5), 1e-15);
+  EXPECT_NEAR(d[1].item<double>(), 0.1 * -30.0 / (1 + 0.1 * 30.0), 1e-15);
+  EXPECT_LT(std::abs(d[1].item<double>()), 1.0);  // bounded by 1 whatever the gradient
+}
+
+TEST(Psgld, FirstNoiselessStepIsSignLike) {
+  // V₀ = g², so G = 1/(λ + |g|) and the first drift is (s/2)·g/(λ + |g|).
+  class Linear : public EnergyModel {
+   public:
+    torch::Tensor forward(const torch::Tensor& x) override { return (x * torch::tensor({3.0, -0.02}, torch::kFloat64)).sum(1); }
+  } f;
+  PsgldSampler s(0.2, 0.0, 0.99, 1e-5);
+  at::Generator gen = make_generator(torch::kCPU, 0);
+  torch::Tensor z = s.sample(f, torch::zeros({1, 2}, torch::kFloat64), 1, gen, nullptr);
+  EXPECT_NEAR(z[0][0].item<double>(), 0.1 * 3.0 / (1e-5 + 3.0), 1e-15);
+  EXPECT_NEAR(z[0][1].item<double>(), 0.1 * -0.02 / (1e-5 + 0.02), 1e-15);
+}
+
+}  // namespace
