@@ -1,0 +1,214 @@
+#include "metrics/coupling.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "samplers/sampler.h"
+
+namespace stanley {
+namespace {
+
+class LangevinKernel : public GaussianKernel {
+ public:
+  LangevinKernel(double s, double eps, bool tamed) : s_(s), eps_(eps), tamed_(tamed) {}
+  std::pair<torch::Tensor, torch::Tensor> mean_std(EnergyModel& f, const torch::Tensor& z) const override {
+    const torch::Tensor g = energy_and_grad(f, z).grad;
+    const torch::Tensor drift = tamed_ ? (0.5 * s_) * g / (1.0 + (0.5 * s_) * g.abs()) : (0.5 * s_) * g;
+    return {z + drift, torch::full({}, std::sqrt(s_) * eps_, z.options())};
+  }
+  bool constant_std() const override { return true; }
+
+ private:
+  double s_, eps_;
+  bool tamed_;
+};
+
+// STANLEY with γ recomputed at every state: the Markov kernel whose ergodicity the paper studies.
+class StanleyKernel : public GaussianKernel {
+ public:
+  StanleyKernel(double s, double eps, double th) : s_(s), eps_(eps), th_(th) {}
+  std::pair<torch::Tensor, torch::Tensor> mean_std(EnergyModel& f, const torch::Tensor& z) const override {
+    const torch::Tensor g = energy_and_grad(f, z).grad;
+    const torch::Tensor gamma = (s_ * th_) / torch::clamp_min(g.abs(), th_);
+    return {z + 0.5 * gamma * g, eps_ * gamma.sqrt()};
+  }
+  bool constant_std() const override { return false; }
+
+ private:
+  double s_, eps_, th_;
+};
+
+torch::Tensor log_normal_density(const torch::Tensor& x, const torch::Tensor& mu, const torch::Tensor& sd) {
+  const torch::Tensor sdb = sd.expand_as(x);
+  return -(0.5 * ((x - mu) / sdb).pow(2) + sdb.log()).flatten(1).sum(1);
+}
+
+torch::Tensor row_mask(const torch::Tensor& mask, const torch::Tensor& like) {
+  std::vector<std::int64_t> view(like.dim(), 1);
+  view[0] = like.size(0);
+  return mask.view(view);
+}
+
+}  // namespace
+
+std::unique_ptr<GaussianKernel> make_gaussian_kernel(const Config& cfg) {
+  const auto name = cfg.get<std::string>("name");
+  if (name == "langevin" || name == "tamed")
+    return std::make_unique<LangevinKernel>(cfg.get<double>("step_size"), cfg.get<double>("noise"), name == "tamed");
+  if (name == "stanley")
+    return std::make_unique<StanleyKernel>(cfg.get<double>("step_size"), cfg.get<double>("noise"), cfg.get<double>("th"));
+  return nullptr;
+}
+
+std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const GaussianKernel& kernel,
+                                                     const torch::Tensor& x, const torch::Tensor& y,
+                                                     at::Generator& gen) {
+  auto [mx, sx] = kernel.mean_std(f, x);
+  auto [my, sy] = kernel.mean_std(f, y);
+  const auto n = x.size(0);
+  const torch::Tensor log_u = at::rand({n}, gen, x.options()).log();
+  if (kernel.constant_std()) {
+    // Reflection-maximal coupling of N(mx, σ²I) and N(my, σ²I).
+    const torch::Tensor z = (mx - my) / sx;
+    const torch::Tensor xi = normal_like(x, gen);
+    const torch::Tensor zn = z.flatten(1).norm(2, 1);
+    const torch::Tensor e = z / row_mask(zn.clamp_min(1e-300), z);
+    const torch::Tensor meet = log_u <= -0.5 * ((xi + z).flatten(1).pow(2).sum(1) - xi.flatten(1).pow(2).sum(1));
+    const torch::Tensor reflected = xi - 2.0 * row_mask((e * xi).flatten(1).sum(1), xi) * e;
+    const torch::Tensor xn = mx + sx * xi;
+    const torch::Tensor yn = torch::where(row_mask(meet, x), xn, my + sx * reflected);
+    return {xn, yn};
+  }
+  // Rejection maximal coupling of N(mx, diag sx²) and N(my, diag sy²).
+  const torch::Tensor sxe = sx.expand_as(x), sye = sy.expand_as(y);
+  const torch::Tensor xn = mx + sxe * normal_like(x, gen);
+  const torch::Tensor meet = log_u + log_normal_density(xn, mx, sxe) <= log_normal_density(xn, my, sye);
+  torch::Tensor yn = xn.clone();
+  torch::Tensor pending = ~meet;
+  for (int attempt = 0; pending.any().item<bool>(); ++attempt) {
+    if (attempt > 10000) throw std::runtime_error("rejection coupling did not terminate");
+    const torch::Tensor cand = my + sye * normal_like(y, gen);
+    const torch::Tensor lu = at::rand({n}, gen, x.options()).log();
+    const torch::Tensor ok = pending & (lu + log_normal_density(cand, my, sye) > log_normal_density(cand, mx, sxe));
+    yn = torch::where(row_mask(ok, y), cand, yn);
+    pending = pending & ~ok;
+  }
+  return {xn, yn};
+}
+
+std::vector<double> tv_upper_bound(const std::vector<std::int64_t>& tau, std::int64_t lag, std::int64_t horizon) {
+  std::vector<double> out(horizon + 1, 0.0);
+  for (std::int64_t k = 0; k <= horizon; ++k) {
+    double s = 0;
+    for (auto t : tau) s += std::max<double>(0.0, std::ceil(static_cast<double>(t - lag - k) / lag));
+    out[k] = s / static_cast<double>(tau.size());
+  }
+  return out;
+}
+
+namespace {
+// Slope of log tv on k over points strictly between floor and 1.
+std::pair<double, std::int64_t> log_slope(const std::vector<double>& tv, double floor) {
+  double sk = 0, sy = 0, skk = 0, sky = 0;
+  std::int64_t n = 0;
+  for (std::size_t k = 0; k < tv.size(); ++k) {
+    if (tv[k] <= floor || tv[k] >= 1.0) continue;
+    const double y = std::log(tv[k]);
+    sk += k, sy += y, skk += double(k) * k, sky += k * y, ++n;
+  }
+  if (n < 3) return {NAN, n};
+  return {(n * sky - sk * sy) / (n * skk - sk * sk), n};
+}
+}  // namespace
+
+RateFit fit_rate(const std::vector<std::int64_t>& tau, std::int64_t lag, std::int64_t horizon, std::int64_t bootstrap,
+                 std::uint64_t seed) {
+  // Below ~10 pairs' worth of mass the bound is Monte Carlo noise.
+  const double floor = 10.0 / static_cast<double>(tau.size());
+  RateFit fit;
+  auto [slope, n] = log_slope(tv_upper_bound(tau, lag, horizon), floor);
+  fit.rho = std::exp(slope);
+  fit.points = n;
+  if (std::isnan(slope)) return fit;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, tau.size() - 1);
+  std::vector<double> rhos;
+  std::vector<std::int64_t> resample(tau.size());
+  for (std::int64_t b = 0; b < bootstrap; ++b) {
+    for (auto& t : resample) t = tau[pick(rng)];
+    const double s = log_slope(tv_upper_bound(resample, lag, horizon), floor).first;
+    if (!std::isnan(s)) rhos.push_back(std::exp(s));
+  }
+  if (rhos.size() >= 10) {
+    std::sort(rhos.begin(), rhos.end());
+    fit.lo = rhos[static_cast<std::size_t>(0.025 * (rhos.size() - 1))];
+    fit.hi = rhos[static_cast<std::size_t>(0.975 * (rhos.size() - 1))];
+  }
+  return fit;
+}
+
+CouplingResult llag_coupling(EnergyModel& f, const GaussianKernel& kernel, torch::Tensor x, torch::Tensor y,
+                             const CouplingOptions& o, at::Generator& gen) {
+  FrozenParameters frozen(f);
+  auto marginal_step = [&](const torch::Tensor& z) {
+    auto [m, s] = kernel.mean_std(f, z);
+    return m + s * normal_like(z, gen);
+  };
+  for (std::int64_t t = 0; t < o.lag; ++t) x = marginal_step(x);  // X runs L steps ahead of Y
+  const auto n = x.size(0);
+  std::vector<std::int64_t> tau(n, o.max_steps);
+  torch::Tensor alive = torch::arange(n);  // indices of pairs not yet met
+  for (std::int64_t t = o.lag + 1; t <= o.max_steps && alive.numel() > 0; ++t) {
+    auto [xn, yn] = coupled_step(f, kernel, x, y, gen);
+    const torch::Tensor met = (xn == yn).flatten(1).all(1);
+    if (met.any().item<bool>()) {
+      const torch::Tensor idx = alive.index({met});
+      for (std::int64_t i = 0; i < idx.numel(); ++i) tau[idx[i].item<std::int64_t>()] = t;
+      const torch::Tensor keep = ~met;
+      alive = alive.index({keep});
+      xn = xn.index({keep});
+      yn = yn.index({keep});
+    }
+    x = xn;
+    y = yn;
+  }
+  CouplingResult r;
+  r.unmet = alive.numel();
+  r.meeting_times = tau;
+  r.tv_bound = tv_upper_bound(tau, o.lag, o.horizon);
+  r.rate = fit_rate(tau, o.lag, o.horizon, o.bootstrap, 12345);
+  return r;
+}
+
+ContractionResult synchronous_contraction(EnergyModel& f, const GaussianKernel& kernel, torch::Tensor x,
+                                          torch::Tensor y, std::int64_t steps, at::Generator& gen) {
+  FrozenParameters frozen(f);
+  ContractionResult r;
+  r.mean_distance.push_back((x - y).flatten(1).norm(2, 1).mean().item<double>());
+  for (std::int64_t k = 0; k < steps; ++k) {
+    const torch::Tensor xi = normal_like(x, gen);
+    auto [mx, sx] = kernel.mean_std(f, x);
+    auto [my, sy] = kernel.mean_std(f, y);
+    x = mx + sx * xi;
+    y = my + sy * xi;
+    r.mean_distance.push_back((x - y).flatten(1).norm(2, 1).mean().item<double>());
+  }
+  // Geometric rate over the steps whose distance is still above 1e-12 of the start.
+  const double d0 = r.mean_distance[0];
+  std::vector<double> rel;
+  for (double d : r.mean_distance) rel.push_back(d0 > 0 ? d / d0 : 0.0);
+  double sk = 0, sy = 0, skk = 0, sky = 0;
+  std::int64_t n = 0;
+  for (std::size_t k = 0; k < rel.size(); ++k) {
+    if (!(rel[k] > 1e-12)) break;
+    const double yv = std::log(rel[k]);
+    sk += k, sy += yv, skk += double(k) * k, sky += k * yv, ++n;
+  }
+  if (n >= 2) r.rate = std::exp((n * sky - sk * sy) / (n * skk - sk * sk));
+  return r;
+}
+
+}  // namespace stanley
