@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "data/dataset.h"
+#include "experiment/diagnose.h"
 #include "experiment/experiment.h"
 #include "experiment/runner.h"
 #include "io/config.h"
@@ -29,6 +30,10 @@ commands:
   resume RUN_DIR                   continue a run from its latest checkpoint
   rerun RUN_DIR [OVERRIDES...]     a new run with RUN_DIR's saved overrides (plus any given)
   list                             registered experiments, samplers, models and datasets
+  diagnose RUN_DIR [checkpoint=ITER] [samplers=[langevin,stanley]] [chains=64] [steps=2000]
+           [pairs=256] [lag=1] [superchain=8] [seed=0]
+                                   long-chain ESS, R-hat, ESS per gradient and coupling TV/rho
+                                   of samplers on the run's frozen model -> RUN_DIR/diagnostics.h5
 
 options:
   --config-dir DIR                 config tree (default: $STANLEY_CONFIG_DIR or the source tree's configs/)
@@ -105,7 +110,14 @@ int run_command(const std::vector<std::string>& args) {
     fmt::print("{}\n", resume_run(tail[0]).string());
     return 0;
   }
-  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list", command));
+  if (command == "diagnose") {
+    if (tail.empty()) throw UserError("diagnose needs a run directory");
+    DiagnoseOptions o = parse_diagnose_args(tail[0], std::vector<std::string>(tail.begin() + 1, tail.end()));
+    o.config_dir = config_dir;
+    fmt::print("{}\n", run_diagnose(o).string());
+    return 0;
+  }
+  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list, diagnose", command));
 }
 
 }  // namespace

@@ -141,6 +141,34 @@ TEST(EndToEndErrors, DivergenceStopsLoudly) {
   EXPECT_NE(h5.read_string_attr("status").find("diverged"), std::string::npos);
 }
 
+TEST(EndToEndDiagnose, WritesDiagnosticsForEachSampler) {
+  TempDir tmp;
+  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "run", "train.iters=20 eval.every=10 train.ckpt_every=10")).exit_code, 0);
+  const CommandResult r =
+      run_stanley("diagnose " + (tmp / "run").string() + " checkpoint=10 samplers=[langevin,stanley,mala,hmc] chains=16 steps=60 pairs=32");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("at iteration 10"), std::string::npos) << r.output;
+  H5File h5(tmp / "run" / "diagnostics.h5", H5File::Mode::kReadOnly);
+  for (const std::string s : {"langevin", "stanley", "mala", "hmc"}) {
+    for (const std::string d : {"ess_bulk", "ess_tail", "rhat", "rhat_nested", "ess_per_grad", "acf", "rhat_curve/rhat"}) {
+      EXPECT_TRUE(h5.exists("/diagnostics/" + s + "/" + d)) << s << "/" << d;
+    }
+    EXPECT_EQ(h5.shape("/diagnostics/" + s + "/trace/grad_norm"), (std::vector<hsize_t>{1, 60}));  // one row of K values
+  }
+  EXPECT_TRUE(h5.exists("/diagnostics/langevin/tv_bound"));   // Gaussian kernels are coupled
+  EXPECT_TRUE(h5.exists("/diagnostics/stanley/rho"));
+  EXPECT_FALSE(h5.exists("/diagnostics/mala/tv_bound"));     // MH kernels are not (yet)
+  EXPECT_GT(h5.read_doubles("/diagnostics/mala/accept_rate")[0], 0.0);
+  const CommandResult plot = run_command(std::string(STANLEY_PYTHON) + " " + source_dir() +
+                                         "/analysis/plot_diagnostics.py " + (tmp / "run").string() + " --out " +
+                                         (tmp / "d.png").string());
+  EXPECT_EQ(plot.exit_code, 0) << plot.output;
+  EXPECT_TRUE(fs::exists(tmp / "d.png"));
+  const CommandResult bad = run_stanley("diagnose " + (tmp / "run").string() + " samplers=[stanly]");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("closest: stanley"), std::string::npos) << bad.output;
+}
+
 TEST(EndToEndCli, CfgJobPrintsResolvedConfigOnly) {
   TempDir tmp;
   const CommandResult r = run_stanley("run sampler=langevin sampler.step_size=0.05 --cfg job run.root=" + (tmp / "r").string());

@@ -11,6 +11,7 @@ class HmcSampler : public Sampler {
   HmcSampler(double step_size, std::int64_t n_leapfrog) : h_(step_size), l_(n_leapfrog) {}
   torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
                        ChainTrace* trace) override;
+  double gradients_per_step() const override { return static_cast<double>(l_); }
   double step_size() const { return h_; }
   void set_step_size(double h) { h_ = h; }
 

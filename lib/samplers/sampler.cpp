@@ -14,6 +14,7 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
   trace->add("f_mean", eg.f.mean().item<double>());
   trace->add("grad_norm", per_sample_norm(eg.grad).mean().item<double>());
   trace->add("step_norm", per_sample_norm(z_next - z_prev).mean().item<double>());
+  if (trace->observe) trace->observe(z_next);
 }
 
 torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen) {

@@ -20,6 +20,8 @@ namespace stanley {
 // Per-step statistics of one call to sample(): name -> one value per MCMC step.
 struct ChainTrace {
   std::map<std::string, std::vector<double>> per_step;
+  // Optional: called with the states after every step (long-chain diagnostics record draws here).
+  std::function<void(const torch::Tensor&)> observe;
   void add(const std::string& name, double value) { per_step[name].push_back(value); }
 };
 
@@ -29,6 +31,8 @@ class Sampler {
   // Runs n_steps transitions from z0 (not modified). The model's parameters are frozen meanwhile.
   virtual torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
                                at::Generator& gen, ChainTrace* trace) = 0;
+  // Gradient evaluations per transition, for ESS per gradient (HMC: its leapfrog count).
+  virtual double gradients_per_step() const { return 1.0; }
 };
 using SamplerPtr = std::unique_ptr<Sampler>;
 
@@ -37,7 +41,8 @@ Registry<SamplerFactory>& sampler_registry();
 // Builds the sampler named by `name` in the `sampler` config section.
 SamplerPtr make_sampler(const Config& sampler_cfg);
 
-// Statistics every sampler records per step: mean f(z_k), mean ‖∇f(z_k)‖, mean ‖z_k − z_{k−1}‖.
+// Statistics every sampler records per step: mean f(z_k), mean ‖∇f(z_k)‖, mean ‖z_k − z_{k−1}‖;
+// also hands z_next to trace->observe. Every sampler calls it once per step.
 void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::Tensor& z_prev,
                          const torch::Tensor& z_next);
 
