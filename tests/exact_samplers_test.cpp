@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "metrics/chain_diagnostics.h"
+#include "samplers/dual_averaging.h"
 #include "samplers/hmc.h"
 #include "samplers/mala.h"
 #include "samplers/psgld.h"
@@ -166,6 +167,33 @@ TEST(Psgld, FirstNoiselessStepIsSignLike) {
   torch::Tensor z = s.sample(f, torch::zeros({1, 2}, torch::kFloat64), 1, gen, nullptr);
   EXPECT_NEAR(z[0][0].item<double>(), 0.1 * 3.0 / (1e-5 + 3.0), 1e-15);
   EXPECT_NEAR(z[0][1].item<double>(), 0.1 * -0.02 / (1e-5 + 0.02), 1e-15);
+}
+
+}  // namespace
+
+namespace {
+
+// Dual averaging drives MALA's acceptance to the target from a step far too large.
+TEST(DualAveraging, ReachesTargetAcceptance) {
+  torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
+  GaussianEnergy f(cov);
+  MalaSampler mala(5.0, 1.0);
+  ASSERT_TRUE(mala.adaptable());
+  DualAveraging adapt(mala.step_size(), 0.65);
+  at::Generator gen = make_generator(torch::kCPU, 31);
+  torch::Tensor z = torch::zeros({64, 2}, torch::kFloat64);
+  for (int t = 0; t < 500; ++t) {
+    ChainTrace trace;
+    z = mala.sample(f, z, 1, gen, &trace);
+    mala.set_step_size(adapt.update(trace.per_step["accept_rate"][0]));
+  }
+  mala.set_step_size(adapt.final_step());
+  ChainTrace trace;
+  mala.sample(f, z, 400, gen, &trace);
+  double accept = 0;
+  for (double a : trace.per_step["accept_rate"]) accept += a / 400;
+  EXPECT_NEAR(accept, 0.65, 0.05);
+  EXPECT_LT(adapt.final_step(), 1.0);
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include "io/text_distance.h"
 #include "metrics/chain_diagnostics.h"
 #include "metrics/coupling.h"
+#include "metrics/sample_quality.h"
+#include "samplers/dual_averaging.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"
 #include "samplers/sampler.h"
@@ -74,7 +76,7 @@ Draws window(const std::vector<std::vector<double>>& per_step, std::size_t end) 
 DiagnoseOptions parse_diagnose_args(const fs::path& run_dir, const std::vector<std::string>& args) {
   DiagnoseOptions o;
   o.run_dir = run_dir;
-  const std::vector<std::string> keys{"checkpoint", "samplers", "chains", "steps", "pairs", "lag", "superchain", "seed"};
+  const std::vector<std::string> keys{"checkpoint", "samplers", "chains", "steps", "pairs", "lag", "superchain", "seed", "adapt", "target_accept"};
   for (const auto& a : args) {
     const auto eq = a.find('=');
     if (eq == std::string::npos) throw UserError(fmt::format("diagnose: '{}' is not key=value", a));
@@ -94,6 +96,8 @@ DiagnoseOptions parse_diagnose_args(const fs::path& run_dir, const std::vector<s
       else if (key == "lag") o.lag = v.as<std::int64_t>();
       else if (key == "superchain") o.superchain = v.as<std::int64_t>();
       else if (key == "seed") o.seed = v.as<std::uint64_t>();
+      else if (key == "adapt") o.adapt = v.as<bool>();
+      else if (key == "target_accept") o.target_accept = v.as<double>();
       else throw UserError(fmt::format("diagnose: unknown option '{}'; closest: {}", key, join(closest_names(key, keys))));
     } catch (const YAML::Exception&) {
       throw UserError(fmt::format("diagnose: '{}' has a value of the wrong type", a));
@@ -134,13 +138,14 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
   h5.set_attr("samplers", join(o.samplers));
   fmt::print("diagnose {} at iteration {}: {} chains x {} steps, {} coupled pairs (lag {})\n", dir.path().string(),
              iteration, o.chains, o.steps, o.pairs, o.lag);
-  fmt::print("{:<11} {:>7} {:>9} {:>9} {:>7} {:>9} {:>9} {:>22} {:>6}\n", "sampler", "accept", "ess_bulk", "ess_tail",
-             "rhat", "nest_rhat", "ess/grad", "rho [95% CI]", "unmet");
+  fmt::print("{:<11} {:>7} {:>9} {:>9} {:>7} {:>9} {:>9} {:>22} {:>6} {:>9}\n", "sampler", "accept", "ess_bulk",
+             "ess_tail", "rhat", "nest_rhat", "ess/grad", "rho [95% CI]", "unmet", "ksd");
 
   for (const auto& [name, node] : sampler_cfgs) {
     const Config scfg(node, "sampler");
     SamplerPtr sampler = make_sampler(scfg);
     at::Generator gen = make_generator(device, derive_seed(o.seed, "diagnose/" + name));
+    at::Generator gen_data = make_generator(torch::kCPU, derive_seed(o.seed, "diagnose/data"));
     const std::string base = "/diagnostics/" + name;
 
     // Long chains, recording f(z) of every chain at every step.
@@ -152,7 +157,25 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
       f_steps.emplace_back(f.data_ptr<double>(), f.data_ptr<double>() + f.numel());
     };
     torch::Tensor z0 = init.draw(o.chains, shape, gen, device);
-    sampler->sample(*model, z0, o.steps, gen, &trace);
+    if (o.adapt && sampler->adaptable()) {
+      // Warm-up of `steps` transitions adapting the step to the target acceptance, then fixed.
+      DualAveraging adapt(sampler->step_size(), o.target_accept);
+      for (std::int64_t t = 0; t < o.steps; ++t) {
+        ChainTrace warm;
+        z0 = sampler->sample(*model, z0, 1, gen, &warm);
+        sampler->set_step_size(adapt.update(warm.per_step.at("accept_rate")[0]));
+      }
+      sampler->set_step_size(adapt.final_step());
+    }
+    h5.append_value(base + "/step_size", sampler->adaptable() ? sampler->step_size() : scfg.get<double>("step_size"));
+    const torch::Tensor z_final = sampler->sample(*model, z0, o.steps, gen, &trace);
+    // Sample quality of the final states: KSD from the model's own score, MMD and energy distance to data.
+    const torch::Tensor score = energy_and_grad(*model, z_final).grad;
+    const torch::Tensor data_batch = data->batch(o.chains, gen_data, device);
+    const double ksd = ksd_imq(z_final, score);
+    h5.append_value(base + "/ksd_imq", ksd);
+    h5.append_value(base + "/mmd_rbf_data", mmd_rbf(z_final, data_batch));
+    h5.append_value(base + "/energy_distance_data", energy_distance(z_final, data_batch));
 
     const Draws f_draws = transpose_second_half(f_steps);
     const double bulk = ess_bulk(f_draws), tail = ess_tail(f_draws), rhat = rhat_rank(f_draws);
@@ -211,8 +234,8 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
     }
     h5.flush();
     const std::string rho_text = std::isnan(rate.rho) ? "n/a" : fmt::format("{:.4f} [{:.4f}, {:.4f}]", rate.rho, rate.lo, rate.hi);
-    fmt::print("{:<11} {:>7.3f} {:>9.1f} {:>9.1f} {:>7.3f} {:>9.3f} {:>9.5f} {:>22} {:>6}\n", name, accept, bulk, tail, rhat,
-               nested, per_grad, rho_text, unmet < 0 ? std::string("-") : std::to_string(unmet));
+    fmt::print("{:<11} {:>7.3f} {:>9.1f} {:>9.1f} {:>7.3f} {:>9.3f} {:>9.5f} {:>22} {:>6} {:>9.4f}\n", name, accept, bulk,
+               tail, rhat, nested, per_grad, rho_text, unmet < 0 ? std::string("-") : std::to_string(unmet), ksd);
     std::fflush(stdout);
   }
   return out_path;

@@ -23,9 +23,12 @@ struct DiagnoseOptions {
   std::int64_t lag = 1;                        // L of the L-lag coupling
   std::int64_t superchain = 8;                 // chains per superchain for nested R̂
   std::uint64_t seed = 0;
+  bool adapt = false;                          // dual-average the step of MH samplers (warm-up of `steps`)
+  double target_accept = 0.8;                  // Stan's default δ
 };
 
-// Parses `key=value` arguments (checkpoint, samplers=[a,b], chains, steps, pairs, lag, superchain, seed).
+// Parses `key=value` arguments (checkpoint, samplers=[a,b], chains, steps, pairs, lag, superchain, seed,
+// adapt, target_accept).
 DiagnoseOptions parse_diagnose_args(const std::filesystem::path& run_dir, const std::vector<std::string>& args);
 
 // Returns the path of diagnostics.h5.

@@ -12,8 +12,9 @@ class HmcSampler : public Sampler {
   torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
                        ChainTrace* trace) override;
   double gradients_per_step() const override { return static_cast<double>(l_); }
-  double step_size() const { return h_; }
-  void set_step_size(double h) { h_ = h; }
+  bool adaptable() const override { return true; }
+  double step_size() const override { return h_; }
+  void set_step_size(double h) override { h_ = h; }
 
  private:
   double h_;

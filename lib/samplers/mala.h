@@ -11,6 +11,10 @@ class MalaSampler : public Sampler {
   torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
                        ChainTrace* trace) override;
 
+  bool adaptable() const override { return true; }
+  double step_size() const override { return s_; }
+  void set_step_size(double s) override { s_ = s; }
+
   // log q(to | from) up to a constant, per chain, given ∇f(from).
   torch::Tensor log_proposal(const torch::Tensor& to, const torch::Tensor& from, const torch::Tensor& grad_from) const;
   // log of the MH acceptance ratio, per chain (before min with 0).

@@ -33,6 +33,10 @@ class Sampler {
                                at::Generator& gen, ChainTrace* trace) = 0;
   // Gradient evaluations per transition, for ESS per gradient (HMC: its leapfrog count).
   virtual double gradients_per_step() const { return 1.0; }
+  // MH samplers expose their step size for adaptation (dual averaging); others return false.
+  virtual bool adaptable() const { return false; }
+  virtual double step_size() const { return 0.0; }
+  virtual void set_step_size(double) {}
 };
 using SamplerPtr = std::unique_ptr<Sampler>;
 

@@ -13,6 +13,13 @@ class StanleyMhSampler : public Sampler {
   torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
                        ChainTrace* trace) override;
 
+  bool adaptable() const override { return true; }
+  double step_size() const override { return o_.step_size; }
+  void set_step_size(double s) override {
+    o_.step_size = s;
+    base_ = StanleySampler(o_);
+  }
+
   // log q(to | from) up to a constant, per chain, given ∇f(from).
   torch::Tensor log_proposal(const torch::Tensor& to, const torch::Tensor& from, const torch::Tensor& grad_from) const;
   torch::Tensor log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z, const EnergyGrad& at_y,
