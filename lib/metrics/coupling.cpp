@@ -46,12 +46,6 @@ torch::Tensor log_normal_density(const torch::Tensor& x, const torch::Tensor& mu
   return -(0.5 * ((x - mu) / sdb).pow(2) + sdb.log()).flatten(1).sum(1);
 }
 
-torch::Tensor row_mask(const torch::Tensor& mask, const torch::Tensor& like) {
-  std::vector<std::int64_t> view(like.dim(), 1);
-  view[0] = like.size(0);
-  return mask.view(view);
-}
-
 }  // namespace
 
 std::unique_ptr<GaussianKernel> make_gaussian_kernel(const Config& cfg) {
@@ -75,11 +69,11 @@ std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const Gauss
     const torch::Tensor z = (mx - my) / sx;
     const torch::Tensor xi = normal_like(x, gen);
     const torch::Tensor zn = z.flatten(1).norm(2, 1);
-    const torch::Tensor e = z / row_mask(zn.clamp_min(1e-300), z);
+    const torch::Tensor e = z / per_chain(zn.clamp_min(1e-300), z);
     const torch::Tensor meet = log_u <= -0.5 * ((xi + z).flatten(1).pow(2).sum(1) - xi.flatten(1).pow(2).sum(1));
-    const torch::Tensor reflected = xi - 2.0 * row_mask((e * xi).flatten(1).sum(1), xi) * e;
+    const torch::Tensor reflected = xi - 2.0 * per_chain((e * xi).flatten(1).sum(1), xi) * e;
     const torch::Tensor xn = mx + sx * xi;
-    const torch::Tensor yn = torch::where(row_mask(meet, x), xn, my + sx * reflected);
+    const torch::Tensor yn = torch::where(per_chain(meet, x), xn, my + sx * reflected);
     return {xn, yn};
   }
   // Rejection maximal coupling of N(mx, diag sx²) and N(my, diag sy²).
@@ -93,7 +87,7 @@ std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const Gauss
     const torch::Tensor cand = my + sye * normal_like(y, gen);
     const torch::Tensor lu = at::rand({n}, gen, x.options()).log();
     const torch::Tensor ok = pending & (lu + log_normal_density(cand, my, sye) > log_normal_density(cand, mx, sxe));
-    yn = torch::where(row_mask(ok, y), cand, yn);
+    yn = torch::where(per_chain(ok, y), cand, yn);
     pending = pending & ~ok;
   }
   return {xn, yn};

@@ -7,8 +7,6 @@ torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, s
   FrozenParameters frozen(energy);
   torch::Tensor q = z0.detach();
   EnergyGrad at_q = energy_and_grad(energy, q);
-  std::vector<std::int64_t> view(q.dim(), 1);
-  view[0] = q.size(0);
   auto kinetic = [](const torch::Tensor& p) { return 0.5 * p.flatten(1).pow(2).sum(1); };
   for (std::int64_t k = 0; k < n_steps; ++k) {
     torch::Tensor p = normal_like(q, gen);
@@ -22,18 +20,14 @@ torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, s
       p = p + ((i + 1 == l_ ? 0.5 : 1.0) * h_) * at_n.grad;
     }
     const torch::Tensor delta_h = (-at_n.f + kinetic(p)) - h0;
-    torch::Tensor log_ratio = -delta_h;
-    log_ratio = torch::where(torch::isnan(log_ratio), torch::full_like(log_ratio, -INFINITY), log_ratio);
-    const torch::Tensor accept = at::rand({q.size(0)}, gen, at_q.f.options()).log() < log_ratio;
-    const torch::Tensor accept_b = accept.view(view);
-    torch::Tensor next = torch::where(accept_b, qn, q);
+    MhChoice c = metropolis_choice(q, at_q, qn, at_n, -delta_h, gen);
     if (trace) {
-      record_common_stats(trace, at_q, q, next);
-      trace->add("accept_rate", accept.to(torch::kFloat).mean().item<double>());
+      record_common_stats(trace, at_q, q, c.next);
+      trace->add("accept_rate", c.accepted.to(torch::kFloat).mean().item<double>());
       trace->add("abs_delta_h", delta_h.abs().mean().item<double>());
     }
-    at_q = {torch::where(accept, at_n.f, at_q.f), torch::where(accept_b, at_n.grad, at_q.grad)};
-    q = next;
+    at_q = c.at_next;
+    q = c.next;
   }
   return q;
 }

@@ -20,21 +20,16 @@ torch::Tensor MalaSampler::sample(EnergyModel& energy, const torch::Tensor& z0, 
   FrozenParameters frozen(energy);
   torch::Tensor z = z0.detach();
   EnergyGrad at_z = energy_and_grad(energy, z);
-  std::vector<std::int64_t> view(z.dim(), 1);
-  view[0] = z.size(0);
   for (std::int64_t k = 0; k < n_steps; ++k) {
     torch::Tensor y = z + (0.5 * s_) * at_z.grad + (std::sqrt(s_) * eps_) * normal_like(z, gen);
     const EnergyGrad at_y = energy_and_grad(energy, y);
-    const torch::Tensor log_u = at::rand({z.size(0)}, gen, at_z.f.options()).log();
-    const torch::Tensor accept = log_u < log_accept_ratio(at_z, z, at_y, y);
-    const torch::Tensor accept_b = accept.view(view);
-    torch::Tensor next = torch::where(accept_b, y, z);
+    MhChoice c = metropolis_choice(z, at_z, y, at_y, log_accept_ratio(at_z, z, at_y, y), gen);
     if (trace) {
-      record_common_stats(trace, at_z, z, next);
-      trace->add("accept_rate", accept.to(torch::kFloat).mean().item<double>());
+      record_common_stats(trace, at_z, z, c.next);
+      trace->add("accept_rate", c.accepted.to(torch::kFloat).mean().item<double>());
     }
-    at_z = {torch::where(accept, at_y.f, at_z.f), torch::where(accept_b, at_y.grad, at_z.grad)};
-    z = next;
+    at_z = c.at_next;
+    z = c.next;
   }
   return z;
 }

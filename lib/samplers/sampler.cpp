@@ -17,6 +17,22 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
   if (trace->observe) trace->observe(z_next);
 }
 
+torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
+  std::vector<std::int64_t> view(like.dim(), 1);
+  view[0] = like.size(0);
+  return mask.view(view);
+}
+
+MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
+                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, at::Generator& gen) {
+  // A NaN ratio (an overflowing proposal) rejects.
+  const torch::Tensor accept = at::rand({z.size(0)}, gen, at_z.f.options()).log() < log_ratio;
+  const torch::Tensor rows = per_chain(accept, z);
+  return {torch::where(rows, y, z),
+          {torch::where(accept, at_y.f, at_z.f), torch::where(per_chain(accept, at_z.grad), at_y.grad, at_z.grad)},
+          accept};
+}
+
 torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen) {
   return at::normal(0.0, 1.0, like.sizes(), gen, like.options());
 }

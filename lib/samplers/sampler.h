@@ -53,6 +53,18 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
 // Per-sample Euclidean norm: [batch, ...] -> [batch].
 torch::Tensor per_sample_norm(const torch::Tensor& t);
 
+// A per-chain [batch] mask viewed to broadcast against `like` ([batch, ...]).
+torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like);
+
+// The Metropolis–Hastings choice per chain: y where log U < log_ratio, else z; f and ∇f follow.
+struct MhChoice {
+  torch::Tensor next;
+  EnergyGrad at_next;
+  torch::Tensor accepted;  // [batch] bool
+};
+MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
+                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, at::Generator& gen);
+
 // Standard normal noise like `like`, drawn from `gen` on like's device.
 torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen);
 

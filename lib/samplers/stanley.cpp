@@ -7,9 +7,7 @@ namespace stanley {
 torch::Tensor StanleySampler::step_sizes(const torch::Tensor& grad) const {
   torch::Tensor magnitude = grad.abs();
   if (o_.scale == Scale::kL2) {
-    std::vector<std::int64_t> view(grad.dim(), 1);
-    view[0] = grad.size(0);
-    magnitude = grad.flatten(1).norm(2, 1).view(view).expand_as(grad);
+    magnitude = per_chain(grad.flatten(1).norm(2, 1), grad).expand_as(grad);
   }
   return (o_.step_size * o_.th) / torch::clamp_min(magnitude, o_.th);
 }
