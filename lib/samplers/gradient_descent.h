@@ -4,11 +4,10 @@
 namespace stanley {
 
 // The paper's "gradient descent without noise" baseline: z ← z + (s/2)·∇f(z).
-class GradientDescentSampler : public Sampler {
+class GradientDescentSampler : public ExplicitStepSampler {
  public:
-  explicit GradientDescentSampler(double step_size) : s_(step_size) {}
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
-                       ChainTrace* trace) override;
+  explicit GradientDescentSampler(double step_size) : ExplicitStepSampler(0.0), s_(step_size) {}
+  torch::Tensor drift(const torch::Tensor& grad) const override { return (0.5 * s_) * grad; }
 
  private:
   double s_;

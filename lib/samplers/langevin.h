@@ -4,14 +4,13 @@
 namespace stanley {
 
 // Unadjusted Langevin: z ← z + (s/2)·∇f(z) + √s·ε·ξ, ξ ~ N(0, I).
-class LangevinSampler : public Sampler {
+class LangevinSampler : public ExplicitStepSampler {
  public:
-  LangevinSampler(double step_size, double noise) : s_(step_size), eps_(noise) {}
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
-                       ChainTrace* trace) override;
+  LangevinSampler(double step_size, double noise);
+  torch::Tensor drift(const torch::Tensor& grad) const override { return (0.5 * s_) * grad; }
 
  private:
-  double s_, eps_;
+  double s_;
 };
 
 SamplerPtr make_langevin(const Config& cfg);

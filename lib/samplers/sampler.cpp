@@ -17,6 +17,20 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
   if (trace->observe) trace->observe(z_next);
 }
 
+torch::Tensor ExplicitStepSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                                          at::Generator& gen, ChainTrace* trace) {
+  FrozenParameters frozen(energy);
+  torch::Tensor z = z0.detach();
+  for (std::int64_t k = 0; k < n_steps; ++k) {
+    const EnergyGrad eg = energy_and_grad(energy, z);
+    torch::Tensor next = z + drift(eg.grad);
+    if (noise_sd_ != 0.0) next = next + noise_sd_ * normal_like(z, gen);
+    record_common_stats(trace, eg, z, next);
+    z = next;
+  }
+  return z;
+}
+
 torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
   std::vector<std::int64_t> view(like.dim(), 1);
   view[0] = like.size(0);

@@ -40,6 +40,19 @@ class Sampler {
 };
 using SamplerPtr = std::unique_ptr<Sampler>;
 
+// Samplers of the form z ← z + drift(∇f(z)) + σ·ξ with a constant σ (Langevin, tamed Langevin, and
+// gradient ascent with σ = 0): one loop, each sampler says only its drift.
+class ExplicitStepSampler : public Sampler {
+ public:
+  explicit ExplicitStepSampler(double noise_sd) : noise_sd_(noise_sd) {}
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+                       ChainTrace* trace) override;
+  virtual torch::Tensor drift(const torch::Tensor& grad) const = 0;
+
+ private:
+  double noise_sd_;
+};
+
 using SamplerFactory = std::function<SamplerPtr(const Config&)>;
 Registry<SamplerFactory>& sampler_registry();
 // Builds the sampler named by `name` in the `sampler` config section.

@@ -27,15 +27,18 @@ torch::Tensor StanleySampler::sample(EnergyModel& energy, const torch::Tensor& z
     // Algorithm 1, line 3: γ is set from the gradient at the chain's start, once per EBM iteration.
     if (k == 0 || o_.stepsize == StepsizeMode::kPerStep) gamma = step_sizes(eg.grad);
     torch::Tensor next = step(z, eg.grad, gamma, normal_like(z, gen));
-    if (trace) {
-      record_common_stats(trace, eg, z, next);
-      trace->add("gamma_mean", gamma.mean().item<double>());
-      trace->add("gamma_min", gamma.min().item<double>());
-      trace->add("clip_frac", (gamma < o_.step_size).to(torch::kFloat).mean().item<double>());
-    }
+    record_common_stats(trace, eg, z, next);
+    record_gamma_stats(trace, gamma, o_.step_size);
     z = next;
   }
   return z;
+}
+
+void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double step_size) {
+  if (!trace) return;
+  trace->add("gamma_mean", gamma.mean().item<double>());
+  trace->add("gamma_min", gamma.min().item<double>());
+  trace->add("clip_frac", (gamma < step_size).to(torch::kFloat).mean().item<double>());
 }
 
 SamplerPtr make_stanley(const Config& cfg) {

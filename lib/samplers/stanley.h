@@ -34,6 +34,9 @@ class StanleySampler : public Sampler {
   Options o_;
 };
 
+// Per-step γ statistics: mean, min, and the fraction of coordinates clipped below the step s.
+void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double step_size);
+
 SamplerPtr make_stanley(const Config& cfg);
 
 }  // namespace stanley

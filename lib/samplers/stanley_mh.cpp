@@ -28,9 +28,7 @@ torch::Tensor StanleyMhSampler::sample(EnergyModel& energy, const torch::Tensor&
     if (trace) {
       record_common_stats(trace, at_z, z, c.next);
       trace->add("accept_rate", c.accepted.to(torch::kFloat).mean().item<double>());
-      trace->add("gamma_mean", gamma.mean().item<double>());
-      trace->add("gamma_min", gamma.min().item<double>());
-      trace->add("clip_frac", (gamma < o_.step_size).to(torch::kFloat).mean().item<double>());
+      record_gamma_stats(trace, gamma, o_.step_size);
     }
     at_z = c.at_next;
     z = c.next;
