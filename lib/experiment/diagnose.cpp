@@ -8,15 +8,14 @@
 #include "data/dataset.h"
 #include "io/config.h"
 #include "io/h5_file.h"
-#include "io/progress.h"
 #include "io/run_dir.h"
 #include "io/text_distance.h"
 #include "metrics/chain_diagnostics.h"
 #include "metrics/coupling.h"
 #include "metrics/sample_quality.h"
-#include "samplers/dual_averaging.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"
+#include "samplers/dual_averaging.h"
 #include "samplers/sampler.h"
 #include "training/checkpoint.h"
 #include "training/generators.h"
@@ -55,19 +54,15 @@ YAML::Node matched_sampler_config(const fs::path& config_dir, const std::string&
   return node;
 }
 
-Draws transpose_second_half(const std::vector<std::vector<double>>& per_step) {
-  // per_step[t][c] -> draws[c][t] over the second half (the first half is warm-up, as Stan).
-  const std::size_t steps = per_step.size(), chains = per_step.empty() ? 0 : per_step[0].size();
-  const std::size_t start = steps / 2;
-  Draws d(chains, std::vector<double>(steps - start));
-  for (std::size_t t = start; t < steps; ++t)
+// per_step[t][c] over the first `end` steps -> draws[c][t] over their second half (the first half is
+// warm-up, as Stan).
+Draws second_half(const std::vector<std::vector<double>>& per_step, std::size_t end) {
+  const std::size_t chains = per_step.empty() ? 0 : per_step[0].size();
+  const std::size_t start = end / 2;
+  Draws d(chains, std::vector<double>(end - start));
+  for (std::size_t t = start; t < end; ++t)
     for (std::size_t c = 0; c < chains; ++c) d[c][t - start] = per_step[t][c];
   return d;
-}
-
-Draws window(const std::vector<std::vector<double>>& per_step, std::size_t end) {
-  std::vector<std::vector<double>> head(per_step.begin(), per_step.begin() + end);
-  return transpose_second_half(head);
 }
 
 }  // namespace
@@ -176,7 +171,7 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
     h5.append_value(base + "/mmd_rbf_data", mmd_rbf(z_final, data_batch));
     h5.append_value(base + "/energy_distance_data", energy_distance(z_final, data_batch));
 
-    const Draws f_draws = transpose_second_half(f_steps);
+    const Draws f_draws = second_half(f_steps, f_steps.size());
     const double bulk = ess_bulk(f_draws), tail = ess_tail(f_draws), rhat = rhat_rank(f_draws);
     const double nested = rhat_nested(f_draws, static_cast<int>(o.superchain));
     const double grads = static_cast<double>(o.chains) * static_cast<double>(f_draws[0].size()) * sampler->gradients_per_step();
@@ -193,7 +188,7 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
     for (int i = 1; i <= kRhatPoints; ++i) {
       const std::size_t end = std::max<std::size_t>(8, f_steps.size() * i / kRhatPoints);
       h5.append_int(base + "/rhat_curve/step", static_cast<std::int64_t>(end));
-      h5.append_value(base + "/rhat_curve/rhat", rhat_rank(window(f_steps, end)));
+      h5.append_value(base + "/rhat_curve/rhat", rhat_rank(second_half(f_steps, end)));
     }
     std::vector<double> acf(std::min<std::size_t>(kAcfLags, f_draws[0].size()), 0.0);
     for (const auto& chain : f_draws) {

@@ -40,8 +40,6 @@ std::vector<double> autocovariance(const std::vector<double>& x) {
   return std::vector<double>(acov.data_ptr<double>(), acov.data_ptr<double>() + n);
 }
 
-double inverse_normal_cdf(double p) { return std::sqrt(2.0) * torch::special::erfinv(torch::tensor(2 * p - 1, torch::kFloat64)).item<double>(); }
-
 Draws indicator(const Draws& d, double threshold) {
   Draws out = d;
   for (auto& c : out)
@@ -105,10 +103,13 @@ Draws rank_normalize(const Draws& d) {
     for (std::size_t k = i; k <= j; ++k) rank[order[k]] = average;
     i = j + 1;
   }
+  // Φ⁻¹(p) = √2·erfinv(2p − 1), over all draws at once.
+  torch::Tensor p = (torch::tensor(rank, torch::kFloat64) - 0.375) / (static_cast<double>(s) + 0.25);
+  torch::Tensor z = (std::sqrt(2.0) * torch::special::erfinv(2 * p - 1)).contiguous();
+  const double* zp = z.data_ptr<double>();
   Draws out = d;
-  std::size_t idx = 0;
   for (auto& c : out)
-    for (auto& v : c) v = inverse_normal_cdf((rank[idx++] - 0.375) / (static_cast<double>(s) + 0.25));
+    for (auto& v : c) v = *zp++;
   return out;
 }
 

@@ -31,6 +31,39 @@ torch::Tensor ExplicitStepSampler::sample(EnergyModel& energy, const torch::Tens
   return z;
 }
 
+torch::Tensor GaussianMhSampler::log_proposal(const torch::Tensor& to, const torch::Tensor& from,
+                                              const torch::Tensor& grad_from) const {
+  const Proposal p = proposal(from, grad_from);
+  const torch::Tensor var = p.var.expand_as(to);
+  return -((to - p.mean).pow(2) / (2.0 * var) + 0.5 * var.log()).flatten(1).sum(1);
+}
+
+torch::Tensor GaussianMhSampler::log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z,
+                                                  const EnergyGrad& at_y, const torch::Tensor& y) const {
+  return at_y.f - at_z.f + log_proposal(z, y, at_y.grad) - log_proposal(y, z, at_z.grad);
+}
+
+torch::Tensor GaussianMhSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                                        at::Generator& gen, ChainTrace* trace) {
+  FrozenParameters frozen(energy);
+  torch::Tensor z = z0.detach();
+  EnergyGrad at_z = energy_and_grad(energy, z);
+  for (std::int64_t k = 0; k < n_steps; ++k) {
+    const Proposal p = proposal(z, at_z.grad);
+    const torch::Tensor y = p.mean + p.var.sqrt() * normal_like(z, gen);
+    const EnergyGrad at_y = energy_and_grad(energy, y);
+    MhChoice c = metropolis_choice(z, at_z, y, at_y, log_accept_ratio(at_z, z, at_y, y), gen);
+    if (trace) {
+      record_common_stats(trace, at_z, z, c.next);
+      trace->add("accept_rate", c.accepted.to(torch::kFloat).mean().item<double>());
+      record_extra(trace, at_z.grad);
+    }
+    at_z = c.at_next;
+    z = c.next;
+  }
+  return z;
+}
+
 torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
   std::vector<std::int64_t> view(like.dim(), 1);
   view[0] = like.size(0);

@@ -66,6 +66,29 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
 // Per-sample Euclidean norm: [batch, ...] -> [batch].
 torch::Tensor per_sample_norm(const torch::Tensor& t);
 
+// Metropolis–Hastings samplers whose proposal is a diagonal Gaussian N(m(z), diag v(z)) built from
+// ∇f(z) (MALA, STANLEY-MH): one loop and one acceptance ratio, each sampler says only m and v.
+class GaussianMhSampler : public Sampler {
+ public:
+  struct Proposal {
+    torch::Tensor mean, var;  // var broadcastable to mean
+  };
+  virtual Proposal proposal(const torch::Tensor& z, const torch::Tensor& grad) const = 0;
+
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+                       ChainTrace* trace) override;
+  bool adaptable() const override { return true; }
+  // log q(to | from) up to a constant, per chain, given ∇f(from); log-determinant included.
+  torch::Tensor log_proposal(const torch::Tensor& to, const torch::Tensor& from, const torch::Tensor& grad_from) const;
+  // log of the MH acceptance ratio f(y) − f(z) + log q(z|y) − log q(y|z), per chain.
+  torch::Tensor log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z, const EnergyGrad& at_y,
+                                 const torch::Tensor& y) const;
+
+ protected:
+  // Sampler-specific per-step statistics (called only when tracing).
+  virtual void record_extra(ChainTrace* /*trace*/, const torch::Tensor& /*grad*/) const {}
+};
+
 // A per-chain [batch] mask viewed to broadcast against `like` ([batch, ...]).
 torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like);
 

@@ -7,23 +7,23 @@ namespace stanley {
 //   y ~ N(z + (γ(z)/2)⊙∇f(z), ε²·diag γ(z)),  γ(z) = s·th / max(th, |∇f(z)|)
 // The proposal is not symmetric, so the test uses both densities, with γ evaluated at z for q(y|z)
 // and at y for q(z|y), log-determinant terms included. Logs accept_rate and γ statistics.
-class StanleyMhSampler : public Sampler {
+class StanleyMhSampler : public GaussianMhSampler {
  public:
   explicit StanleyMhSampler(StanleySampler::Options o) : o_(o), base_(o) {}
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
-                       ChainTrace* trace) override;
-
-  bool adaptable() const override { return true; }
+  Proposal proposal(const torch::Tensor& z, const torch::Tensor& grad) const override {
+    const torch::Tensor gamma = base_.step_sizes(grad);
+    return {z + 0.5 * gamma * grad, (o_.noise * o_.noise) * gamma};
+  }
   double step_size() const override { return o_.step_size; }
   void set_step_size(double s) override {
     o_.step_size = s;
     base_ = StanleySampler(o_);
   }
 
-  // log q(to | from) up to a constant, per chain, given ∇f(from).
-  torch::Tensor log_proposal(const torch::Tensor& to, const torch::Tensor& from, const torch::Tensor& grad_from) const;
-  torch::Tensor log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z, const EnergyGrad& at_y,
-                                 const torch::Tensor& y) const;
+ protected:
+  void record_extra(ChainTrace* trace, const torch::Tensor& grad) const override {
+    record_gamma_stats(trace, base_.step_sizes(grad), o_.step_size);
+  }
 
  private:
   StanleySampler::Options o_;
