@@ -10,6 +10,7 @@
 #include "experiment/diagnose.h"
 #include "experiment/experiment.h"
 #include "experiment/runner.h"
+#include "experiment/stats.h"
 #include "io/config.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
@@ -34,6 +35,9 @@ commands:
            [pairs=256] [lag=1] [superchain=8] [seed=0] [adapt=false] [target_accept=0.8]
                                    long-chain ESS, R-hat, ESS per gradient and coupling TV/rho
                                    of samplers on the run's frozen model -> RUN_DIR/diagnostics.h5
+  stats data=NAME [OVERRIDES...]   reference statistics of real images for FID/KID, per
+                                   (dataset, split, extractor), cached under data.cache_dir
+                                   (e.g. stats data=fmnist; stats data=cifar10 features.inception.path=F)
 
 options:
   --config-dir DIR                 config tree (default: $STANLEY_CONFIG_DIR or the source tree's configs/)
@@ -117,7 +121,11 @@ int run_command(const std::vector<std::string>& args) {
     fmt::print("{}\n", run_diagnose(o).string());
     return 0;
   }
-  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list, diagnose", command));
+  if (command == "stats") {
+    run_stats(config_dir, tail);
+    return 0;
+  }
+  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list, diagnose, stats", command));
 }
 
 }  // namespace

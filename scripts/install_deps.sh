@@ -8,9 +8,9 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread   # OpenBLAS: without it libtorch's Linear runs on reference BLAS (~14x slower)
   libyaml-cpp-dev libfmt-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libstb-dev zlib1g-dev
+  libstb-dev zlib1g-dev libjpeg62-turbo-dev   # PNG writing, IDX .gz, JPEG decoding
   python3-numpy python3-h5py python3-matplotlib python3-scipy
-  python3-torch python3-torchvision
+  python3-torch python3-torchvision python3-pil
   dataset-fashion-mnist
 )
 

@@ -288,16 +288,27 @@ ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std:
   auto chosen = [&](const std::string& group) {
     return cli_choices.count(group) ? cli_choices.at(group) : choices.at(group);
   };
-  YAML::Node experiment(YAML::NodeType::Map);
-  if (choices.count(kGlobalGroup) || cli_choices.count(kGlobalGroup)) {
-    const fs::path file = group_file(kGlobalGroup, chosen(kGlobalGroup));
-    experiment = load_yaml_file(file);
-    for (const auto& [g, opt] : read_defaults(experiment, file)) {
+  // An experiment's defaults may name a base experiment (`- experiment: fmnist`): the base loads
+  // first and this file merges over it, so a variant states only what differs.
+  std::function<YAML::Node(const std::string&, int)> load_experiment = [&](const std::string& name, int depth) {
+    if (depth > 8) throw UserError(fmt::format("experiment '{}': base experiments nest too deep (a cycle?)", name));
+    const fs::path file = group_file(kGlobalGroup, name);
+    YAML::Node node = load_yaml_file(file);
+    YAML::Node merged(YAML::NodeType::Map);
+    for (const auto& [g, opt] : read_defaults(node, file)) {
+      if (g == kGlobalGroup) {
+        merged = load_experiment(opt, depth + 1);
+        continue;
+      }
       if (!choices.count(g)) order.emplace_back(g, opt);
       choices[g] = opt;
     }
-    experiment.remove("defaults");
-  }
+    node.remove("defaults");
+    merge_into(merged, node);
+    return merged;
+  };
+  YAML::Node experiment(YAML::NodeType::Map);
+  if (choices.count(kGlobalGroup) || cli_choices.count(kGlobalGroup)) experiment = load_experiment(chosen(kGlobalGroup), 0);
   for (const auto& [g, opt] : cli_choices) choices[g] = opt;
 
   // Groups first, then the primary config's own keys, then the experiment: later wins.

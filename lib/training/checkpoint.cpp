@@ -15,7 +15,8 @@ fs::path checkpoint_path(const fs::path& dir, std::int64_t iteration) {
 }
 
 void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Module& model,
-                     torch::optim::Optimizer* optimizer, const RunGenerators* gens) {
+                     torch::optim::Optimizer* optimizer, const RunGenerators* gens,
+                     const std::map<std::string, torch::Tensor>& extra) {
   torch::serialize::OutputArchive archive, model_archive;
   model.save(model_archive);
   archive.write("model", model_archive);
@@ -30,6 +31,12 @@ void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Mod
     archive.write("gen_sampler", gens->sampler.get_state().cpu());
     archive.write("gen_eval", gens->eval.get_state().cpu());
   }
+  std::string names;
+  for (const auto& [name, tensor] : extra) {
+    archive.write("extra_" + name, tensor.cpu());
+    names += name + "\n";
+  }
+  archive.write("extra_names", torch::tensor(std::vector<std::int64_t>(names.begin(), names.end()), torch::kInt64));
   const fs::path final_path = checkpoint_path(dir, iteration);
   const fs::path tmp = final_path.string() + ".tmp";
   archive.save_to(tmp.string());
@@ -37,7 +44,8 @@ void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Mod
 }
 
 std::int64_t load_checkpoint(const fs::path& file, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
-                             RunGenerators* gens, const torch::Device& device) {
+                             RunGenerators* gens, const torch::Device& device,
+                             std::map<std::string, torch::Tensor>* extra) {
   if (!fs::exists(file)) throw UserError(fmt::format("checkpoint not found: {}", file.string()));
   torch::serialize::InputArchive archive, model_archive;
   archive.load_from(file.string(), device);
@@ -58,6 +66,17 @@ std::int64_t load_checkpoint(const fs::path& file, torch::nn::Module& model, tor
     gens->sampler.set_state(s.cpu());
     archive.read("gen_eval", s);
     gens->eval.set_state(s.cpu());
+  }
+  torch::Tensor names_t;
+  if (extra && archive.try_read("extra_names", names_t)) {
+    std::string names;
+    for (std::int64_t i = 0; i < names_t.numel(); ++i) names += static_cast<char>(names_t[i].item<std::int64_t>());
+    std::size_t pos = 0, nl;
+    while ((nl = names.find('\n', pos)) != std::string::npos) {
+      const std::string name = names.substr(pos, nl - pos);
+      archive.read("extra_" + name, (*extra)[name]);
+      pos = nl + 1;
+    }
   }
   return it.item<std::int64_t>();
 }

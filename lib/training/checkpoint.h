@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <map>
+#include <string>
 #include <optional>
 
 #include "training/generators.h"
@@ -12,11 +14,14 @@
 namespace stanley {
 
 void save_checkpoint(const std::filesystem::path& dir, std::int64_t iteration, torch::nn::Module& model,
-                     torch::optim::Optimizer* optimizer, const RunGenerators* gens);
-// Restores into the given objects; returns the checkpoint's iteration.
+                     torch::optim::Optimizer* optimizer, const RunGenerators* gens,
+                     const std::map<std::string, torch::Tensor>& extra = {});
+// Restores into the given objects; returns the checkpoint's iteration. `extra` receives the named
+// tensors saved alongside (e.g. the persistent chain bank).
 std::int64_t load_checkpoint(const std::filesystem::path& file, torch::nn::Module& model,
                              torch::optim::Optimizer* optimizer, RunGenerators* gens,
-                             const torch::Device& device = torch::kCPU);
+                             const torch::Device& device = torch::kCPU,
+                             std::map<std::string, torch::Tensor>* extra = nullptr);
 // The checkpoint with the highest iteration in dir, if any.
 std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::path& dir);
 // The iteration in a checkpoint's file name.

@@ -69,10 +69,18 @@ void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrac
   }
 }
 
+std::map<std::string, torch::Tensor> Trainer::extra_state() const {
+  std::map<std::string, torch::Tensor> extra;
+  if (init_.persistent() && init_.bank().defined()) extra["chain_bank"] = init_.bank();
+  return extra;
+}
+
 void Trainer::run(RunContext& ctx) {
   std::int64_t start = 0;
   if (ctx.resume_checkpoint) {
-    start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device);
+    std::map<std::string, torch::Tensor> extra;
+    start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device, &extra);
+    if (extra.count("chain_bank")) init_.set_bank(extra.at("chain_bank").to(ctx.device));
     ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
   } else {
     evaluate(ctx, 0);
@@ -87,8 +95,10 @@ void Trainer::run(RunContext& ctx) {
     const bool log_now = it % s_.log_every == 0;
     ChainTrace trace;
     // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
-    torch::Tensor z0 = init_.draw(s_.batch, shape, ctx.gens.sampler, ctx.device);
+    torch::Tensor z0 = init_.start(s_.batch, shape, ctx.gens.sampler, ctx.device);
     torch::Tensor z = sampler_.sample(*model_, z0, s_.n_steps, ctx.gens.sampler, log_now ? &trace : nullptr);
+    init_.finish(z);
+    if (negatives_hook_) negatives_hook_(it, z);
     torch::Tensor x = data_.batch(s_.batch, ctx.gens.data, ctx.device);
     // Line 6-7: ascend mean f(x) − mean f(z).
     torch::Tensor f_data = model_->forward(x);
@@ -125,7 +135,7 @@ void Trainer::run(RunContext& ctx) {
     if (log_now) ctx.h5.flush();
     if (it % s_.ckpt_every == 0 || it == s_.iters) {
       ctx.h5.flush();  // the checkpoint never runs ahead of the metrics it resumes against
-      save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens);
+      save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state());
     }
     progress.update(it, last_metric_);
   }

@@ -1,5 +1,6 @@
 #pragma once
-// Algorithm 1 of the paper. Each iteration: M negatives by K steps of the sampler from fresh noise,
+// Algorithm 1 of the paper. Each iteration: M negatives by K steps of the sampler from fresh noise
+// (or a persistent bank, or data: ChainInit),
 // M data points, loss = mean f(z) − mean f(x) (so descending it ascends mean f(x) − mean f(z)),
 // one optimizer step. Logs, evaluates, checkpoints and stops loudly on divergence.
 
@@ -40,12 +41,18 @@ class Trainer {
   Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Dataset& data, ChainInit init,
           const Config& optim_cfg);
   void set_evaluator(Evaluator evaluator, std::string headline_metric);
+  // Sees every iteration's negatives (e.g. to save sample grids); called before the update.
+  void set_negatives_hook(std::function<void(std::int64_t iteration, const torch::Tensor& z)> hook) {
+    negatives_hook_ = std::move(hook);
+  }
   // Trains to settings.iters, resuming from ctx.resume_checkpoint when set.
   void run(RunContext& ctx);
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
 
  private:
   void evaluate(RunContext& ctx, std::int64_t iteration);
+  // What a checkpoint holds beyond model, optimizer and generators: the persistent chain bank.
+  std::map<std::string, torch::Tensor> extra_state() const;
   void log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg);
 
   TrainSettings s_;
@@ -55,6 +62,7 @@ class Trainer {
   ChainInit init_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   Evaluator evaluator_;
+  std::function<void(std::int64_t, const torch::Tensor&)> negatives_hook_;
   std::string headline_;
   std::string last_metric_;
 };

@@ -1,0 +1,96 @@
+#include "experiments/image_ebm.h"
+
+#include <fmt/format.h>
+
+#include "data/image_grid.h"
+#include "metrics/feature_stats.h"
+#include "metrics/kid.h"
+
+namespace stanley {
+
+void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
+  cfg_ = cfg;
+  device_ = device;
+  data_ = std::dynamic_pointer_cast<ImageDataset>(make_dataset(cfg.sub("data")));
+  if (!data_) throw UserError(fmt::format("experiment={} needs an image dataset (data=fmnist, cifar10, flowers, celeba)",
+                                          cfg.get<std::string>("experiment")));
+  model_ = make_energy(cfg.sub("model"), data_->sample_shape());
+  model_->to(device);
+  sampler_ = make_sampler(cfg.sub("sampler"));
+  settings_ = TrainSettings::from_config(cfg);
+  init_ = std::make_unique<ChainInit>(cfg.sub("train.init"), data_.get());
+  eval_samples_ = cfg.get<long>("eval.n_samples");
+  eval_batch_ = cfg.get<long>("eval.batch");
+  grid_every_ = cfg.get<long>("log.grid_every");
+  kid_ = cfg.get<bool>("eval.kid");
+  kid_subsets_ = cfg.get<long>("eval.kid_subsets");
+  kid_subset_size_ = cfg.get<long>("eval.kid_subset_size");
+  if (eval_samples_ < 2 || eval_batch_ <= 0 || grid_every_ < 0)
+    throw UserError("eval.n_samples >= 2, eval.batch > 0 and log.grid_every >= 0 are required");
+  trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *data_, *init_, cfg.sub("optim"));
+}
+
+void ImageEbmExperiment::run(RunContext& ctx) {
+  // Feature networks and reference statistics are built here, not in setup: they write the cache.
+  fid_ = setup_fid(cfg_, *data_, device_, [&](const std::string& line) {
+    ctx.dir.log(line);
+    fmt::print(stderr, "{}\n", line);
+  });
+  const std::string headline = fid_.extractors.empty() ? "" : "fid_" + fid_.extractors.front()->name();
+  trainer_->set_evaluator([this, &ctx](std::int64_t it) { return evaluate(ctx, it); }, headline);
+  trainer_->set_negatives_hook([this, &ctx](std::int64_t it, const torch::Tensor& z) { save_negatives(ctx, it, z); });
+  trainer_->run(ctx);
+}
+
+torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen) {
+  std::vector<torch::Tensor> parts;
+  const auto shape = data_->sample_shape();
+  for (std::int64_t i = 0; i < n; i += eval_batch_) {
+    const std::int64_t b = std::min(eval_batch_, n - i);
+    torch::Tensor z = sampler_->sample(*model_, init_->draw(b, shape, gen, device_), settings_.n_steps, gen, nullptr);
+    parts.push_back(z.detach());
+  }
+  torch::Tensor z = torch::cat(parts);
+  if (!torch::isfinite(z).all().item<bool>()) throw DivergenceError("short-run samples contain NaN or Inf");
+  return z;
+}
+
+std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std::int64_t iteration) {
+  std::map<std::string, double> metrics;
+  // Scored as saved pictures are: clamped to [-1, 1] and quantised to 8 bits.
+  const torch::Tensor samples = to_unit_range(to_uint8(generate(eval_samples_, ctx.gens.eval)));
+  for (std::size_t e = 0; e < fid_.extractors.size(); ++e) {
+    auto& extractor = *fid_.extractors[e];
+    FeatureStatsAccumulator acc;
+    std::vector<torch::Tensor> kept;
+    for (std::int64_t i = 0; i < samples.size(0); i += eval_batch_) {
+      torch::Tensor f = extractor.features(samples.narrow(0, i, std::min(eval_batch_, samples.size(0) - i)));
+      acc.add(f);
+      if (kid_) kept.push_back(f);
+    }
+    metrics["fid_" + extractor.name()] = frechet_distance(acc.finish(), fid_.references[e].stats);
+    if (kid_) {
+      const KidResult kid = kernel_inception_distance(torch::cat(kept), fid_.references[e].kid_features, ctx.gens.eval,
+                                                      kid_subsets_, kid_subset_size_);
+      metrics["kid_" + extractor.name()] = kid.mean;
+    }
+  }
+  const torch::Tensor shown = samples.narrow(0, 0, std::min(grid_size_, samples.size(0))).cpu().contiguous();
+  save_image_grid(ctx.dir.samples_dir() / fmt::format("eval_{:07d}.png", iteration), shown);
+  std::vector<hsize_t> dims(shown.sizes().begin(), shown.sizes().end());
+  ctx.h5.write_array(fmt::format("/eval_samples/{}", iteration), dims, shown.data_ptr<float>());
+  extra_eval(ctx, iteration, metrics);
+  return metrics;
+}
+
+void ImageEbmExperiment::save_negatives(RunContext& ctx, std::int64_t iteration, const torch::Tensor& z) {
+  if (grid_every_ == 0 || iteration % grid_every_ != 0) return;
+  const torch::Tensor shown = z.narrow(0, 0, std::min(grid_size_, z.size(0))).detach().cpu().contiguous();
+  save_image_grid(ctx.dir.samples_dir() / fmt::format("iter_{:07d}.png", iteration), shown);
+  std::vector<hsize_t> dims(shown.sizes().begin(), shown.sizes().end());
+  ctx.h5.write_array(fmt::format("/samples/{}", iteration), dims, shown.data_ptr<float>());
+}
+
+std::unique_ptr<Experiment> make_image_ebm_experiment() { return std::make_unique<ImageEbmExperiment>(); }
+
+}  // namespace stanley

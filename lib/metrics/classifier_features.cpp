@@ -1,0 +1,120 @@
+#include "metrics/classifier_features.h"
+
+#include <fmt/format.h>
+
+#include "io/config.h"
+#include "io/progress.h"
+
+namespace fs = std::filesystem;
+
+namespace stanley {
+
+ClassifierSettings ClassifierSettings::from_config(const Config& cfg) {
+  ClassifierSettings s;
+  s.name = cfg.get<std::string>("name");
+  s.width = cfg.get<long>("width");
+  s.epochs = cfg.get<long>("epochs");
+  s.batch = cfg.get<long>("batch");
+  s.lr = cfg.get<double>("lr");
+  s.seed = static_cast<std::uint64_t>(cfg.get<long>("seed"));
+  if (s.width <= 0 || s.epochs <= 0 || s.batch <= 0 || s.lr <= 0)
+    throw UserError(fmt::format("{}: width, epochs, batch and lr must be > 0", cfg.full_key("")));
+  return s;
+}
+
+ClassifierNetImpl::ClassifierNetImpl(std::int64_t channels, std::int64_t side, std::int64_t width, std::int64_t classes) {
+  namespace nn = torch::nn;
+  body_ = nn::Sequential(nn::Conv2d(nn::Conv2dOptions(channels, width, 3).padding(1)), nn::ReLU(),
+                         nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(width, 2 * width, 3).padding(1)), nn::ReLU(),
+                         nn::MaxPool2d(2), nn::Flatten(), nn::Linear(2 * width * (side / 4) * (side / 4), 128),
+                         nn::ReLU());
+  head_ = nn::Linear(128, classes);
+  register_module("body", body_);
+  register_module("head", head_);
+}
+
+torch::Tensor ClassifierNetImpl::embed(const torch::Tensor& x) { return body_->forward(x); }
+torch::Tensor ClassifierNetImpl::forward(const torch::Tensor& x) { return head_->forward(embed(x)); }
+
+namespace {
+
+double accuracy(ClassifierNet& net, const ImageSet& set) {
+  torch::NoGradGuard no_grad;
+  net->eval();
+  std::int64_t correct = 0;
+  const std::int64_t n = set.images.size(0);
+  for (std::int64_t i = 0; i < n; i += 1000) {
+    const std::int64_t b = std::min<std::int64_t>(1000, n - i);
+    torch::Tensor pred = net->forward(to_unit_range(set.images.narrow(0, i, b))).argmax(1);
+    correct += pred.eq(set.labels.narrow(0, i, b)).sum().item<std::int64_t>();
+  }
+  return static_cast<double>(correct) / static_cast<double>(n);
+}
+
+}  // namespace
+
+ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageSet& train, const ImageSet& test,
+                                       const std::string& source_key, const fs::path& cache_dir,
+                                       const std::function<void(const std::string&)>& log)
+    : settings_(s) {
+  if (!train.labels.defined() || !test.labels.defined())
+    throw UserError(fmt::format("feature network '{}' needs labelled data (train and test splits)", s.name));
+  const std::int64_t c = train.images.size(1), side = train.images.size(2);
+  const std::int64_t classes = train.labels.max().item<std::int64_t>() + 1;
+  const std::string key = fmt::format("classifier-v1|{}|c{}|s{}|w{}|e{}|b{}|lr{}|seed{}|n{}", source_key, c, side, s.width,
+                                      s.epochs, s.batch, s.lr, s.seed, train.images.size(0));
+  fingerprint_ = hash_text(key);
+  cache_file_ = cache_dir / "features" / fmt::format("{}-{}.pt", s.name, fingerprint_);
+  net_ = ClassifierNet(c, side, s.width, classes);
+
+  if (fs::exists(cache_file_)) {
+    torch::serialize::InputArchive in, model;
+    in.load_from(cache_file_.string());
+    in.read("model", model);
+    net_->load(model);
+    torch::Tensor acc;
+    in.read("test_accuracy", acc);
+    test_accuracy_ = acc.item<double>();
+  } else {
+    // Seeded on its own CPU generator: the same data and settings give the same network.
+    torch::manual_seed(s.seed);
+    at::Generator gen = at::detail::createCPUGenerator(s.seed);
+    torch::optim::Adam opt(net_->parameters(), torch::optim::AdamOptions(s.lr));
+    const std::int64_t n = train.images.size(0), steps = (n + s.batch - 1) / s.batch;
+    Progress progress(fmt::format("feature net {}", s.name), s.epochs * steps, 0);
+    net_->train();
+    for (std::int64_t e = 0; e < s.epochs; ++e) {
+      torch::Tensor order = at::randperm(n, gen, torch::kLong);
+      for (std::int64_t k = 0; k < steps; ++k) {
+        torch::Tensor idx = order.narrow(0, k * s.batch, std::min(s.batch, n - k * s.batch));
+        torch::Tensor loss = torch::nn::functional::cross_entropy(
+            net_->forward(to_unit_range(train.images.index_select(0, idx))), train.labels.index_select(0, idx));
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        progress.update(e * steps + k + 1, fmt::format("loss={:.3f}", loss.item<double>()));
+      }
+    }
+    progress.finish();
+    test_accuracy_ = accuracy(net_, test);
+    fs::create_directories(cache_file_.parent_path());
+    torch::serialize::OutputArchive out, model;
+    net_->save(model);
+    out.write("model", model);
+    out.write("test_accuracy", torch::tensor(test_accuracy_, torch::kFloat64));
+    const fs::path tmp = cache_file_.string() + ".tmp";
+    out.save_to(tmp.string());
+    fs::rename(tmp, cache_file_);
+    log(fmt::format("trained feature network {} ({} epochs): test accuracy {:.4f} -> {}", s.name, s.epochs,
+                    test_accuracy_, cache_file_.string()));
+  }
+  net_->eval();
+  for (auto& p : net_->parameters()) p.set_requires_grad(false);
+}
+
+torch::Tensor ClassifierFeatures::features(const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  return net_->embed(images.to(torch::kCPU, torch::kFloat32));
+}
+
+}  // namespace stanley

@@ -1,0 +1,57 @@
+#pragma once
+// The CPU feature network for MNIST-like data: a small convolutional classifier that the suite
+// trains itself (seeded) on the dataset's train split, caches, and scores on the test split. Its
+// 128-d penultimate layer gives fid_<name> (e.g. fid_fmnist). Not Inception: its numbers are
+// comparable with each other, never with published FIDs.
+
+#include <filesystem>
+
+#include "data/image_set.h"
+#include "metrics/feature_extractor.h"
+
+namespace stanley {
+
+struct ClassifierSettings {
+  std::string name = "fmnist";  // metric suffix
+  std::int64_t width = 32;      // channels of the first conv; the second has 2·width
+  std::int64_t epochs = 2;
+  std::int64_t batch = 128;
+  double lr = 1e-3;
+  std::uint64_t seed = 0;
+  static ClassifierSettings from_config(const Config& cfg);
+};
+
+class ClassifierNetImpl : public torch::nn::Module {
+ public:
+  ClassifierNetImpl(std::int64_t channels, std::int64_t side, std::int64_t width, std::int64_t classes);
+  torch::Tensor embed(const torch::Tensor& x);  // penultimate layer, [B, 128]
+  torch::Tensor forward(const torch::Tensor& x);  // logits
+
+ private:
+  torch::nn::Sequential body_{nullptr};
+  torch::nn::Linear head_{nullptr};
+};
+TORCH_MODULE(ClassifierNet);
+
+class ClassifierFeatures : public FeatureExtractor {
+ public:
+  // Loads the cached network for (data, settings) or trains it on `train` and scores it on `test`.
+  // `source_key` identifies the data (name, path, files); `log` receives progress lines.
+  ClassifierFeatures(const ClassifierSettings& s, const ImageSet& train, const ImageSet& test,
+                     const std::string& source_key, const std::filesystem::path& cache_dir,
+                     const std::function<void(const std::string&)>& log);
+  std::string name() const override { return settings_.name; }
+  std::string fingerprint() const override { return fingerprint_; }
+  torch::Tensor features(const torch::Tensor& images) override;
+  double test_accuracy() const { return test_accuracy_; }
+  const std::filesystem::path& cache_file() const { return cache_file_; }
+
+ private:
+  ClassifierSettings settings_;
+  ClassifierNet net_{nullptr};
+  double test_accuracy_ = 0;
+  std::string fingerprint_;
+  std::filesystem::path cache_file_;
+};
+
+}  // namespace stanley

@@ -1,0 +1,63 @@
+#include "metrics/inception_features.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "data/image_set.h"
+#include "io/config.h"
+#include "io/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace stanley {
+
+InceptionFeatures::InceptionFeatures(const fs::path& file, const std::string& format, const torch::Device& device)
+    : device_(device) {
+  if (!fs::exists(file)) {
+    throw UserError(fmt::format("features.inception.path={}: no such file; supply NVIDIA's inception-2015-12-05.pt "
+                                "or a pytorch-fid export made by analysis/export_inception.py", file.string()));
+  }
+  try {
+    module_ = torch::jit::load(file.string(), device);
+  } catch (const c10::Error& e) {
+    throw UserError(fmt::format("{}: not a loadable TorchScript file ({})", file.string(), e.what_without_backtrace()));
+  }
+  module_.eval();
+  if (format == "auto") {
+    bool has_flag = false;
+    for (const auto& arg : module_.get_method("forward").function().getSchema().arguments())
+      if (arg.name() == "return_features") has_flag = true;
+    format_ = has_flag ? Format::kNvidia : Format::kPytorchFid;
+  } else if (format == "nvidia") {
+    format_ = Format::kNvidia;
+  } else if (format == "pytorch_fid") {
+    format_ = Format::kPytorchFid;
+  } else {
+    throw UserError(fmt::format("features.inception.format: '{}' is not one of auto, nvidia, pytorch_fid", format));
+  }
+  fingerprint_ = hash_text(fmt::format("inception|{}|{}|{}", fs::absolute(file).string(), fs::file_size(file),
+                                       format_ == Format::kNvidia ? "nvidia" : "pytorch_fid"));
+}
+
+torch::Tensor InceptionFeatures::features(const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = images.to(device_, torch::kFloat32);
+  if (x.size(1) == 1) x = x.expand({x.size(0), 3, x.size(2), x.size(3)});  // grey -> RGB
+  torch::Tensor out;
+  if (format_ == Format::kNvidia) {
+    // 0..255 pixel values, as the uint8 images clean-fid and StyleGAN feed it.
+    torch::Tensor u8 = to_uint8(x);
+    out = module_.forward({u8, true}).toTensor();
+  } else {
+    namespace F = torch::nn::functional;
+    x = F::interpolate(x, F::InterpolateFuncOptions()
+                              .size(std::vector<std::int64_t>{299, 299})
+                              .mode(torch::kBilinear)
+                              .align_corners(false));
+    out = module_.forward({x}).toTensor();
+  }
+  return out.reshape({out.size(0), -1}).to(torch::kCPU, torch::kFloat32);
+}
+
+}  // namespace stanley

@@ -1,0 +1,120 @@
+// Image experiments through the `stanley` binary at scale=smoke: Fashion-MNIST with fid_fmnist,
+// inpainting, CIFAR-10 from files in its binary format, persistent chains across kill and resume,
+// `stanley stats`, and the errors for missing data.
+#include <gtest/gtest.h>
+
+#include "io/h5_file.h"
+#include "test_support.h"
+
+using namespace stanley;
+using namespace stanley::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fmnist(const fs::path& dir, const fs::path& cache, const std::string& extra = "") {
+  return "run experiment=fmnist scale=smoke threads=1 run.dir=" + dir.string() + " data.cache_dir=" + cache.string() + " " + extra;
+}
+
+TEST(ImageEndToEnd, FmnistSmokeLogsFidKidAndGrids) {
+  TempDir tmp;
+  const CommandResult r = run_stanley(fmnist(tmp / "run", tmp / "cache"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  const auto fid = h5.read_doubles("/scalars/fid_fmnist/value");
+  EXPECT_EQ(h5.read_ints("/scalars/fid_fmnist/step"), (std::vector<std::int64_t>{0, 10, 20}));
+  for (double v : fid) EXPECT_GT(v, 0.0);
+  EXPECT_TRUE(h5.exists("/scalars/kid_fmnist"));
+  EXPECT_EQ(h5.shape("/samples/10"), (std::vector<hsize_t>{16, 1, 28, 28}));
+  EXPECT_TRUE(h5.exists("/eval_samples/20"));
+  for (const char* png : {"iter_0000010.png", "iter_0000020.png", "eval_0000000.png", "eval_0000020.png"})
+    EXPECT_TRUE(fs::exists(tmp / "run" / "samples" / png)) << png;
+  // The feature network is trained once and its accuracy logged; a second run reuses the cache.
+  const std::string log = r.output;
+  EXPECT_NE(log.find("trained feature network fmnist"), std::string::npos) << log;
+  const CommandResult again = run_stanley(fmnist(tmp / "run2", tmp / "cache"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output.find("trained feature network"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("feature network fmnist: test accuracy"), std::string::npos);
+  // Same seed, same cache: the same FID curve.
+  H5File h5b(tmp / "run2" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_EQ(h5b.read_doubles("/scalars/fid_fmnist/value"), fid);
+}
+
+TEST(ImageEndToEnd, InpaintingLogsPsnrAndGrids) {
+  TempDir tmp;
+  const CommandResult r = run_stanley("run experiment=fmnist_inpaint scale=smoke threads=1 inpaint.n_images=8 inpaint.n_steps=5 "
+                                      "run.dir=" + (tmp / "run").string() + " data.cache_dir=" + (tmp / "cache").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  const auto psnr = h5.read_doubles("/scalars/inpaint_psnr/value");
+  ASSERT_EQ(psnr.size(), 3u);
+  for (double v : psnr) EXPECT_TRUE(std::isfinite(v));
+  EXPECT_TRUE(fs::exists(tmp / "run" / "samples" / "inpaint_0000020.png"));
+}
+
+// Persistent chains: the bank is in every checkpoint, so a killed run resumes to the same numbers.
+TEST(ImageEndToEnd, PersistentBankResumesToTheSameNumbers) {
+  TempDir tmp;
+  const std::string pcd = "train.init.kind=persistent +train.init.noise=uniform +train.init.bank_size=100 "
+                          "+train.init.reinit=0.05 train.iters=20 train.ckpt_every=10";
+  ASSERT_EQ(run_stanley(fmnist(tmp / "whole", tmp / "cache", pcd)).exit_code, 0);
+  // Stop at 10 (a run that ends there), then extend the same directory to 20 by resuming.
+  ASSERT_EQ(run_stanley(fmnist(tmp / "cut", tmp / "cache", pcd)).exit_code, 0);
+  fs::remove(tmp / "cut" / "checkpoints" / "iter_0000020.pt");
+  const CommandResult resumed = run_stanley("resume " + (tmp / "cut").string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  H5File a(tmp / "whole" / "metrics.h5", H5File::Mode::kReadOnly), b(tmp / "cut" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_EQ(a.read_doubles("/scalars/loss/value"), b.read_doubles("/scalars/loss/value"));
+  EXPECT_EQ(a.read_doubles("/scalars/fid_fmnist/value"), b.read_doubles("/scalars/fid_fmnist/value"));
+}
+
+TEST(ImageEndToEnd, Cifar10FromBinaryFiles) {
+  TempDir tmp;
+  const CommandResult made = run_python("D = '" + tmp.path().string() + "'\n" + R"PY(
+import numpy as np, os
+rng = np.random.default_rng(0)
+os.makedirs(f"{D}/cifar/cifar-10-batches-bin")
+for name in [f"data_batch_{i}.bin" for i in range(1, 6)] + ["test_batch.bin"]:
+    rec = np.concatenate([rng.integers(0, 10, (20, 1)), rng.integers(0, 256, (20, 3072))], 1).astype(np.uint8)
+    rec.tofile(f"{D}/cifar/cifar-10-batches-bin/{name}")
+)PY");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const CommandResult r = run_stanley("run experiment=cifar10 scale=smoke threads=1 data.root=" + (tmp / "cifar").string() +
+                                      " run.dir=" + (tmp / "run").string() + " data.cache_dir=" + (tmp / "cache").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_EQ(h5.shape("/samples/2"), (std::vector<hsize_t>{8, 3, 32, 32}));
+}
+
+TEST(ImageEndToEnd, MissingDataIsOneLineNamingThePath) {
+  TempDir tmp;
+  const CommandResult r = run_stanley("run experiment=cifar10 scale=smoke data.root=" + (tmp / "nope").string() +
+                                      " run.root=" + (tmp / "results").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(r.output.find("data.root=" + (tmp / "nope").string()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("data_batch_1..5.bin"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(tmp / "results"));
+}
+
+TEST(ImageEndToEnd, InceptionWithoutAFileIsUnavailableAndSaysSo) {
+  TempDir tmp;
+  const CommandResult r = run_stanley(fmnist(tmp / "run", tmp / "cache", "eval.extractors=[classifier,inception]"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("fid_inception unavailable"), std::string::npos) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_FALSE(h5.exists("/scalars/fid_inception"));
+  EXPECT_TRUE(h5.exists("/scalars/fid_fmnist"));
+}
+
+TEST(ImageEndToEnd, StatsCommandBuildsReferenceStatistics) {
+  TempDir tmp;
+  const CommandResult r = run_stanley("stats data=fmnist scale=smoke threads=1 data.cache_dir=" + (tmp / "cache").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("reference statistics fid_fmnist: 512 images of fmnist-test"), std::string::npos) << r.output;
+  ASSERT_TRUE(fs::exists(tmp / "cache" / "stats"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp / "cache" / "stats"), fs::directory_iterator{}), 1);
+}
+
+}  // namespace

@@ -1,0 +1,155 @@
+// Image energy nets (shapes over 1/3 channels and 28/32/64 px), the persistent chain bank and its
+// checkpointing, inpainting masks, clamped conditional sampling against a closed form, PSNR.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "metrics/reconstruction.h"
+#include "models/energy.h"
+#include "samplers/chain_init.h"
+#include "samplers/inpainting.h"
+#include "samplers/langevin.h"
+#include "test_support.h"
+#include "training/checkpoint.h"
+
+using namespace stanley;
+using namespace stanley::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+Config yaml(const std::string& text, const std::string& prefix = "model") { return Config(YAML::Load(text), prefix); }
+
+TEST(ImageModels, OneEnergyPerImageForEveryShape) {
+  for (const auto& shape : std::vector<std::vector<std::int64_t>>{{1, 28, 28}, {3, 32, 32}, {3, 64, 64}}) {
+    std::vector<std::int64_t> batch{5};
+    batch.insert(batch.end(), shape.begin(), shape.end());
+    const torch::Tensor x = torch::rand(batch) * 2 - 1;
+    for (const char* text : {"{name: vanilla_net, n_f: 4, negative_slope: 0.05}",
+                             "{name: conv_stack, channels: [4, 4, 4, 4, 4], activation: relu, negative_slope: 0.05}"}) {
+      EnergyPtr f = make_energy(yaml(text), shape);
+      const torch::Tensor out = f->forward(x);
+      EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{5})) << text << " on " << shape[1] << " px";
+      // Each output depends on its own image only.
+      torch::Tensor x2 = x.clone();
+      x2[4].add_(0.5);
+      const torch::Tensor out2 = f->forward(x2);
+      EXPECT_TRUE(out2.narrow(0, 0, 4).allclose(out.narrow(0, 0, 4), 1e-5, 1e-6)) << text;
+    }
+  }
+}
+
+TEST(ImageModels, PaperBackboneHasFiveConvsAndALinearHead) {
+  EnergyPtr f = make_energy(yaml("{name: conv_stack, channels: [8, 8, 8, 8, 8], activation: relu, negative_slope: 0}"), {3, 32, 32});
+  int convs = 0, linears = 0;
+  for (const auto& m : f->modules(false)) {
+    if (m->as<torch::nn::Conv2d>()) {
+      ++convs;
+      EXPECT_EQ(m->as<torch::nn::Conv2d>()->options.kernel_size()->at(0), 3);
+      EXPECT_EQ(m->as<torch::nn::Conv2d>()->options.stride()->at(0), 1);
+    }
+    if (m->as<torch::nn::Linear>()) ++linears;
+  }
+  EXPECT_EQ(convs, 5);
+  EXPECT_EQ(linears, 1);
+}
+
+TEST(ChainInit, PersistentBankHandsOutAndStoresChains) {
+  ChainInit init(yaml("{kind: persistent, noise: uniform, low: -1, high: 1, bank_size: 10, reinit: 0.0}", "train.init"));
+  at::Generator gen = at::detail::createCPUGenerator(0);
+  const torch::Tensor z0 = init.start(4, {2}, gen, torch::kCPU);
+  ASSERT_TRUE(init.bank().defined());
+  EXPECT_EQ(init.bank().sizes(), (std::vector<std::int64_t>{10, 2}));
+  EXPECT_LE(z0.abs().max().item<double>(), 1.0);
+  init.finish(torch::full({4, 2}, 7.0));
+  // The four slots drawn now hold 7 (fewer rows if a slot was drawn twice).
+  const auto sevens = init.bank().eq(7.0).all(1).sum().item<std::int64_t>();
+  EXPECT_GE(sevens, 1);
+  EXPECT_LE(sevens, 4);
+  // Draws come from the bank: with reinit 0 every start is a bank row.
+  const torch::Tensor again = init.start(50, {2}, gen, torch::kCPU);
+  for (std::int64_t i = 0; i < 50; ++i) EXPECT_EQ((init.bank() - again[i]).abs().sum(1).min().item<double>(), 0.0);
+
+  ChainInit fresh(yaml("{kind: persistent, noise: gaussian, std: 1, bank_size: 10, reinit: 1.0}", "train.init"));
+  fresh.start(4, {2}, gen, torch::kCPU);
+  fresh.finish(torch::full({4, 2}, 7.0));
+  const torch::Tensor restarted = fresh.start(200, {2}, gen, torch::kCPU);
+  EXPECT_FALSE(restarted.eq(7.0).any().item<bool>()) << "reinit=1 must always restart from noise";
+}
+
+TEST(ChainInit, BankTravelsWithCheckpoints) {
+  TempDir tmp;
+  torch::nn::Linear model(2, 1);
+  const torch::Tensor bank = torch::randn({6, 1, 4, 4});
+  save_checkpoint(tmp.path(), 3, *model, nullptr, nullptr, {{"chain_bank", bank}});
+  std::map<std::string, torch::Tensor> extra;
+  EXPECT_EQ(load_checkpoint(checkpoint_path(tmp.path(), 3), *model, nullptr, nullptr, torch::kCPU, &extra), 3);
+  ASSERT_EQ(extra.count("chain_bank"), 1u);
+  EXPECT_TRUE(extra.at("chain_bank").equal(bank));
+}
+
+TEST(ChainInit, UnknownKindNamesTheChoices) {
+  try {
+    ChainInit init(yaml("{kind: replay}", "train.init"));
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("uniform, gaussian, persistent, data"), std::string::npos);
+  }
+}
+
+TEST(Inpainting, MasksHaveTheRequestedHoles) {
+  at::Generator gen = at::detail::createCPUGenerator(0);
+  const torch::Tensor box = make_mask("box", 0.5, 2, 28, 28, gen);
+  EXPECT_EQ(box.sizes(), (std::vector<std::int64_t>{2, 1, 28, 28}));
+  EXPECT_EQ((1 - box[0]).sum().item<double>(), 14 * 14);
+  EXPECT_EQ(box[0][0][13][13].item<double>(), 0.0);
+  EXPECT_EQ(box[0][0][0][0].item<double>(), 1.0);
+  const torch::Tensor half = make_mask("half", 0.0, 1, 28, 28, gen);
+  EXPECT_EQ(half[0][0][13].sum().item<double>(), 28);
+  EXPECT_EQ(half[0][0][14].sum().item<double>(), 0);
+  const torch::Tensor random = make_mask("random", 0.3, 100, 28, 28, gen);
+  EXPECT_NEAR((1 - random).mean().item<double>(), 0.3, 0.01);
+}
+
+// f(x) = −½‖x − μ‖² factorises, so the conditional of the holes given the observed pixels is
+// N(μ, I) there; observed pixels must come back bit for bit.
+class Quadratic : public EnergyModel {
+ public:
+  explicit Quadratic(torch::Tensor mu) : mu_(std::move(mu)) {}
+  torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (x - mu_).pow(2).flatten(1).sum(1); }
+
+ private:
+  torch::Tensor mu_;
+};
+
+TEST(Inpainting, ClampedLangevinSamplesTheConditional) {
+  const std::int64_t n = 400;
+  const torch::Tensor mu = torch::linspace(-0.5, 0.5, 64).reshape({1, 1, 8, 8});
+  auto model = std::make_shared<Quadratic>(mu);
+  at::Generator gen = at::detail::createCPUGenerator(1);
+  const torch::Tensor observed = at::rand({n, 1, 8, 8}, gen, torch::kFloat32);
+  const torch::Tensor mask = make_mask("box", 0.5, n, 8, 8, gen);
+  LangevinSampler langevin(0.01, 1.0);
+  const torch::Tensor z0 = torch::zeros({n, 1, 8, 8});
+  const torch::Tensor out = inpaint(langevin, model, observed, mask, z0, 1500, gen);
+  EXPECT_TRUE((out * mask).equal(observed * mask));
+  const torch::Tensor hole = (1 - mask[0]).to(torch::kBool);
+  const torch::Tensor mean = out.mean(0).masked_select(hole), var = out.var(0).masked_select(hole);
+  // Discretised Langevin on N(μ, 1) has stationary variance 1 / (1 − s/4) (= 1.0025 at s = 0.01).
+  EXPECT_LT((mean - mu[0].masked_select(hole)).abs().max().item<double>(), 0.2);
+  EXPECT_NEAR(var.mean().item<double>(), 1.0 / (1.0 - 0.01 / 4), 0.05);
+}
+
+TEST(Reconstruction, MaskedMseAndPsnr) {
+  const torch::Tensor truth = torch::zeros({1, 1, 2, 2});
+  torch::Tensor completed = torch::zeros({1, 1, 2, 2});
+  completed[0][0][0][0] = 0.5;   // in the hole
+  completed[0][0][1][1] = 1.0;   // observed: not scored
+  torch::Tensor mask = torch::ones({1, 1, 2, 2});
+  mask[0][0][0][0] = 0;
+  mask[0][0][0][1] = 0;
+  EXPECT_DOUBLE_EQ(masked_mse(completed, truth, mask), 0.25 / 2);
+  EXPECT_NEAR(psnr_from_mse(0.125), 10 * std::log10(4 / 0.125), 1e-12);
+}
+
+}  // namespace
