@@ -206,8 +206,10 @@ void H5File::truncate_after(std::int64_t step) {
     const hsize_t keep = count_upto(read_ints("/chains/iteration"));
     for (const auto& name : list("/chains")) resize_rows("/chains/" + name, keep);
   }
-  for (const auto& name : list("/samples")) {
-    if (std::stoll(name) > step) file_.unlink("/samples/" + name);
+  for (const std::string group : {"/samples", "/eval_samples"}) {
+    for (const auto& name : list(group)) {
+      if (std::stoll(name) > step) file_.unlink(group + "/" + name);
+    }
   }
   file_.flush(H5F_SCOPE_GLOBAL);
 }
