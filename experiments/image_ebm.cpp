@@ -7,6 +7,15 @@
 #include "metrics/kid.h"
 
 namespace stanley {
+namespace {
+// The first 64 images as a PNG grid and as a float32 array in metrics.h5.
+void record_images(RunContext& ctx, const std::string& png_name, const std::string& h5_path, const torch::Tensor& images) {
+  const torch::Tensor shown = images.narrow(0, 0, std::min<std::int64_t>(64, images.size(0))).detach().cpu().contiguous();
+  save_image_grid(ctx.dir.samples_dir() / png_name, shown);
+  std::vector<hsize_t> dims(shown.sizes().begin(), shown.sizes().end());
+  ctx.h5.write_array(h5_path, dims, shown.data_ptr<float>());
+}
+}  // namespace
 
 void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   cfg_ = cfg;
@@ -75,20 +84,14 @@ std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std:
       metrics["kid_" + extractor.name()] = kid.mean;
     }
   }
-  const torch::Tensor shown = samples.narrow(0, 0, std::min(grid_size_, samples.size(0))).cpu().contiguous();
-  save_image_grid(ctx.dir.samples_dir() / fmt::format("eval_{:07d}.png", iteration), shown);
-  std::vector<hsize_t> dims(shown.sizes().begin(), shown.sizes().end());
-  ctx.h5.write_array(fmt::format("/eval_samples/{}", iteration), dims, shown.data_ptr<float>());
+  record_images(ctx, fmt::format("eval_{:07d}.png", iteration), fmt::format("/eval_samples/{}", iteration), samples);
   extra_eval(ctx, iteration, metrics);
   return metrics;
 }
 
 void ImageEbmExperiment::save_negatives(RunContext& ctx, std::int64_t iteration, const torch::Tensor& z) {
   if (grid_every_ == 0 || iteration % grid_every_ != 0) return;
-  const torch::Tensor shown = z.narrow(0, 0, std::min(grid_size_, z.size(0))).detach().cpu().contiguous();
-  save_image_grid(ctx.dir.samples_dir() / fmt::format("iter_{:07d}.png", iteration), shown);
-  std::vector<hsize_t> dims(shown.sizes().begin(), shown.sizes().end());
-  ctx.h5.write_array(fmt::format("/samples/{}", iteration), dims, shown.data_ptr<float>());
+  record_images(ctx, fmt::format("iter_{:07d}.png", iteration), fmt::format("/samples/{}", iteration), z);
 }
 
 std::unique_ptr<Experiment> make_image_ebm_experiment() { return std::make_unique<ImageEbmExperiment>(); }

@@ -40,7 +40,7 @@ class ImageEbmExperiment : public Experiment {
   Config cfg_;
   std::unique_ptr<Trainer> trainer_;
   FidSetup fid_;
-  std::int64_t eval_samples_ = 0, eval_batch_ = 0, grid_every_ = 0, grid_size_ = 64;
+  std::int64_t eval_samples_ = 0, eval_batch_ = 0, grid_every_ = 0;
   bool kid_ = false;
   std::int64_t kid_subsets_ = 0, kid_subset_size_ = 0;
 };

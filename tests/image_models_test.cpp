@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "metrics/classifier_features.h"
 #include "metrics/reconstruction.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"
@@ -138,6 +139,28 @@ TEST(Inpainting, ClampedLangevinSamplesTheConditional) {
   // Discretised Langevin on N(μ, 1) has stationary variance 1 / (1 − s/4) (= 1.0025 at s = 0.01).
   EXPECT_LT((mean - mu[0].masked_select(hole)).abs().max().item<double>(), 0.2);
   EXPECT_NEAR(var.mean().item<double>(), 1.0 / (1.0 - 0.01 / 4), 0.05);
+}
+
+// The feature network depends on its settings and data only: not on the run's global generator
+// (which it leaves as it found it), so fid_<name> means the same across run seeds.
+TEST(ClassifierFeatures, SeededByItsOwnSeedOnly) {
+  at::Generator gen = at::detail::createCPUGenerator(3);
+  ImageSet train{at::randint(0, 256, {96, 1, 8, 8}, gen, torch::kLong).to(torch::kUInt8),
+                 at::randint(0, 3, {96}, gen, torch::kLong)};
+  ClassifierSettings s;
+  s.width = 4;
+  s.epochs = 1;
+  s.batch = 32;
+  auto build = [&](std::uint64_t global_seed, const fs::path& cache) {
+    torch::manual_seed(global_seed);
+    const double untouched = torch::rand({1}).item<double>();  // the global stream's next draw
+    torch::manual_seed(global_seed);
+    ClassifierFeatures net(s, train, train, "toy", cache, [](const std::string&) {});
+    EXPECT_EQ(torch::rand({1}).item<double>(), untouched) << "the classifier moved the global generator";
+    return net.features(to_unit_range(train.images.narrow(0, 0, 5)));
+  };
+  TempDir a, b;
+  EXPECT_TRUE(build(1, a.path()).equal(build(2, b.path())));
 }
 
 TEST(Reconstruction, MaskedMseAndPsnr) {

@@ -61,11 +61,19 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     throw UserError(fmt::format("feature network '{}' needs labelled data (train and test splits)", s.name));
   const std::int64_t c = train.images.size(1), side = train.images.size(2);
   const std::int64_t classes = train.labels.max().item<std::int64_t>() + 1;
-  const std::string key = fmt::format("classifier-v1|{}|c{}|s{}|w{}|e{}|b{}|lr{}|seed{}|n{}", source_key, c, side, s.width,
+  const std::string key = fmt::format("classifier-v2|{}|c{}|s{}|w{}|e{}|b{}|lr{}|seed{}|n{}", source_key, c, side, s.width,
                                       s.epochs, s.batch, s.lr, s.seed, train.images.size(0));
   fingerprint_ = hash_text(key);
   cache_file_ = cache_dir / "features" / fmt::format("{}-{}.pt", s.name, fingerprint_);
-  net_ = ClassifierNet(c, side, s.width, classes);
+  {
+    // Initial weights from features.classifier.seed alone, not from wherever the run's global
+    // generator stands; its state is restored so the run's own streams are untouched.
+    auto global = at::detail::getDefaultCPUGenerator();
+    const torch::Tensor saved = global.get_state();
+    global.set_current_seed(s.seed);
+    net_ = ClassifierNet(c, side, s.width, classes);
+    global.set_state(saved);
+  }
 
   if (fs::exists(cache_file_)) {
     torch::serialize::InputArchive in, model;
@@ -76,8 +84,7 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     in.read("test_accuracy", acc);
     test_accuracy_ = acc.item<double>();
   } else {
-    // Seeded on its own CPU generator: the same data and settings give the same network.
-    torch::manual_seed(s.seed);
+    // Batches drawn from its own generator: the same data and settings give the same network.
     at::Generator gen = at::detail::createCPUGenerator(s.seed);
     torch::optim::Adam opt(net_->parameters(), torch::optim::AdamOptions(s.lr));
     const std::int64_t n = train.images.size(0), steps = (n + s.batch - 1) / s.batch;
