@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::vector<double> python_numbers(const fs::path& dir, const std::string& code) {
-  const CommandResult r = run_python("D = '" + dir.string() + "'\n" + code);
+  const CommandResult r = run_python_in(dir, code);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   std::istringstream in(r.output);
   std::vector<double> out;
@@ -149,7 +149,7 @@ print(repr(float(np.abs(f - ours).max())), repr(float(np.abs(f).max())))
 // NVIDIA's format: forward(img, return_features) on 0..255 images, resizing inside the module.
 TEST(InceptionTorchScript, NvidiaStyleModuleIsDetectedAndFedPixelValues) {
   TempDir tmp;
-  const CommandResult made = run_python("D = '" + tmp.path().string() + "'\n" + R"PY(
+  const CommandResult made = run_python_in(tmp.path(), R"PY(
 import torch
 class Detector(torch.nn.Module):
     def forward(self, img, return_features: bool = False):

@@ -19,7 +19,7 @@ namespace {
 
 // Runs a Python snippet with `D` bound to the temp directory; fails the test on error.
 void python_in(const fs::path& dir, const std::string& code) {
-  const CommandResult r = run_python("D = '" + dir.string() + "'\n" + code);
+  const CommandResult r = run_python_in(dir, code);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 

@@ -71,7 +71,7 @@ TEST(ImageEndToEnd, PersistentBankResumesToTheSameNumbers) {
 
 TEST(ImageEndToEnd, Cifar10FromBinaryFiles) {
   TempDir tmp;
-  const CommandResult made = run_python("D = '" + tmp.path().string() + "'\n" + R"PY(
+  const CommandResult made = run_python_in(tmp.path(), R"PY(
 import numpy as np, os
 rng = np.random.default_rng(0)
 os.makedirs(f"{D}/cifar/cifar-10-batches-bin")

@@ -44,6 +44,10 @@ CommandResult run_python(const std::string& code) {
   return run_command(std::string(STANLEY_PYTHON) + " " + script.string());
 }
 
+CommandResult run_python_in(const fs::path& dir, const std::string& code) {
+  return run_python("D = '" + dir.string() + "'\n" + code);
+}
+
 void write_text(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;

@@ -30,6 +30,8 @@ CommandResult run_command(const std::string& command_line);
 CommandResult run_stanley(const std::string& args);
 // Runs a Python snippet with STANLEY_PYTHON (Debian's python3); returns its stdout.
 CommandResult run_python(const std::string& code);
+// The same with the Python variable D bound to `dir` (where the snippet reads and writes files).
+CommandResult run_python_in(const std::filesystem::path& dir, const std::string& code);
 
 void write_text(const std::filesystem::path& path, const std::string& text);
 std::string source_dir();
