@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build test test-all demo reproduce-fig1 reproduce-fig4 fmnist bench clean help
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 fmnist bench clean help
 
 all: build
 
@@ -28,24 +28,28 @@ configure: $(BUILD)/CMakeCache.txt
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Only the `stanley` program: what demo and the figure targets run (tests are built by `make test`).
+app: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target stanley
+
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# Rings at scale=small, both samplers side by side (one thread each), then Fig. 1's layout.
-# STANLEY's th is the experiment's 1.0: see configs/experiment/rings.yaml and README "Rings and th".
-demo: build
+# Rings at scale=small (4,000 iterations, K=50), both samplers side by side (one thread each), then
+# Fig. 1's layout with the exact-sample reference. STANLEY's settings: configs/experiment/rings.yaml.
+demo: app
 	@mkdir -p results/demo/$(STAMP)
 	$(STANLEY) run experiment=rings scale=small sampler=langevin threads=1 run.dir=results/demo/$(STAMP)/langevin & p1=$$!; \
 	$(STANLEY) run experiment=rings scale=small sampler=stanley threads=1 run.dir=results/demo/$(STAMP)/stanley & p2=$$!; \
 	wait $$p1 && wait $$p2
 	@$(PYTHON) analysis/plot_rings.py results/demo/$(STAMP)/langevin results/demo/$(STAMP)/stanley \
-		--every 250 --out results/figures/demo_rings.png
+		--every 1000 --out results/figures/demo_rings.png
 	@echo "figure: results/figures/demo_rings.png"
 
-# Paper Fig. 1: K=100, T=10,000, s=0.14 with our ε=0.3, Adam 1e-3 and STANLEY th=1.0 (the paper's
-# th=0.01 diverges here: README "Rings and th"). A run that diverges stops loudly; the figure still
+# Paper Fig. 1: K=100, T=10,000, s=0.14 with our ε=0.3, Adam 1e-3 and STANLEY th=1.0 with γ ≤ s (the
+# paper's th=0.01 and eq. 4 without s diverge here: README "Rings and th"). A run that diverges stops loudly; the figure still
 # shows what it reached.
-reproduce-fig1: build
+reproduce-fig1: app
 	@mkdir -p results/fig1/$(STAMP)
 	$(STANLEY) run experiment=rings scale=paper sampler=langevin threads=1 run.dir=results/fig1/$(STAMP)/langevin & p1=$$!; \
 	$(STANLEY) run experiment=rings scale=paper sampler=stanley threads=1 run.dir=results/fig1/$(STAMP)/stanley & p2=$$!; \
@@ -56,7 +60,7 @@ reproduce-fig1: build
 
 # Fashion-MNIST at scale=small: STANLEY then Langevin (each uses both cores), then the FID curves
 # and last sample grids. The feature network and reference statistics are built once, cached.
-fmnist: build
+fmnist: app
 	@mkdir -p results/fmnist_cmp/$(STAMP)
 	$(STANLEY) run experiment=fmnist scale=small sampler=stanley run.dir=results/fmnist_cmp/$(STAMP)/stanley; \
 	$(STANLEY) run experiment=fmnist scale=small sampler=langevin run.dir=results/fmnist_cmp/$(STAMP)/langevin; true
@@ -69,7 +73,7 @@ DEVICE ?= cuda
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
 INCEPTION ?=
-reproduce-fig4: build
+reproduce-fig4: app
 	@test -n "$(INCEPTION)" || { echo "reproduce-fig4: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
 	@mkdir -p results/fig4/$(STAMP)
 	for exp in cifar10 flowers; do \

@@ -8,7 +8,6 @@ usage: plot_fid.py RUN_DIR [RUN_DIR ...] --out fig.png [--labels a,b]
 """
 import argparse
 import os
-import re
 import sys
 
 import h5py
@@ -17,20 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
-
-def attr(f, name, default=""):
-    v = f.attrs.get(name, default)
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def sampler_label(f):
-    config = attr(f, "config")
-    label = attr(f, "sampler", "?")
-    m = re.search(r"^sampler:\n(?:  .*\n)*?  th: ([^\n]+)", config, re.M)
-    if label.startswith("stanley") and m:
-        label += f" (th={m.group(1).strip()})"
-    return label
+from runs import read_attr as attr, sampler_label  # noqa: E402
 
 
 def tile(images, cols=8):

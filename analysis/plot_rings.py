@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Paper Fig. 1 from rings runs: one row per run (sampler), one column per snapshot, each panel the
-short-run samples over the true density's contours; a last row with KL(true || model) vs iteration.
+short-run samples over the true density's contours; a last row with KL(true || model density) and
+KL(true || sample histogram) vs iteration, the latter with the same metric for exact samples of the
+true rings at the same N (kl_samples_exact, dashed): what perfect sampling scores.
 
 usage: plot_rings.py RUN_DIR_OR_METRICS_H5 [...] --out fig.png [--every 2000] [--max-cols 6]
 """
 import argparse
 import os
-import re
 import sys
 
 import h5py
 import matplotlib
+
+from runs import read_attr, run_config, sampler_label
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -26,33 +29,18 @@ def rings_density(x, y, radii=(1, 2, 3, 4), sd=0.15):
     return p / (sd * np.sqrt(2 * np.pi)) / (2 * np.pi * r)
 
 
-def read_attr(f, name, default=""):
-    v = f.attrs.get(name, default)
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def config_value(config_text, section, key):
-    m = re.search(r"^%s:\n(?:  .*\n)*?  %s: ([^\n]+)" % (section, key), config_text, re.M)
-    return m.group(1).strip() if m else None
-
-
 def load_run(path):
     h5 = path if path.endswith(".h5") else os.path.join(path, "metrics.h5")
     if not os.path.exists(h5):
         sys.exit(f"plot_rings: no metrics file at {h5}")
     with h5py.File(h5, "r") as f:
-        config = read_attr(f, "config")
-        sampler = read_attr(f, "sampler", "?")
-        label = sampler
-        th = config_value(config, "sampler", "th")
-        if sampler == "stanley" and th:
-            label += f" (th={th})"
+        cfg = run_config(f)
+        label = sampler_label(f)
         snaps = {int(k): f["samples"][k][()] for k in f.get("samples", {})}
         scalars = {k: (f["scalars"][k]["step"][()], f["scalars"][k]["value"][()]) for k in f.get("scalars", {})}
         status = read_attr(f, "status", "")
-        radius = float(config_value(config, "data", "radius") or 1.0)
-        sd = float(config_value(config, "data", "sd") or 0.15)
-        n_rings = int(config_value(config, "data", "n_rings") or 4)
+        data = cfg.get("data", {})
+        radius, sd, n_rings = float(data.get("radius", 1.0)), float(data.get("sd", 0.15)), int(data.get("n_rings", 4))
     return dict(label=label, snaps=snaps, scalars=scalars, status=status,
                 radii=[radius * (i + 1) for i in range(n_rings)], sd=sd)
 
@@ -104,6 +92,10 @@ def main():
             if metric in run["scalars"]:
                 step, value = run["scalars"][metric]
                 ax.plot(step, value, marker="o", ms=2, color="C%d" % row, label=run["label"])
+        exact = [r["scalars"][metric + "_exact"] for r in runs if metric + "_exact" in r["scalars"]]
+        if exact:
+            step, value = exact[0]
+            ax.plot(step, value, ls="--", color="k", lw=1, label="exact samples, same N")
         ax.set_xlabel("iteration"), ax.set_title(title, fontsize=9), ax.set_yscale("log"), ax.legend(fontsize=7)
         if cols == 1:
             break
@@ -115,9 +107,11 @@ def main():
     for run in runs:
         kd = run["scalars"].get("kl_density", ([], []))[1]
         ks = run["scalars"].get("kl_samples", ([], []))[1]
+        ke = run["scalars"].get("kl_samples_exact", ([], []))[1]
         if len(kd):
+            floor = f" (exact samples: {np.mean(ke):.3f})" if len(ke) else ""
             print(f"  {run['label']}: kl_density {kd[0]:.4f} -> {kd[-1]:.4f}, kl_samples {ks[0]:.3f} -> {ks[-1]:.3f}"
-                  f"  [{run['status'] or 'unknown'}]")
+                  f"{floor}  [{run['status'] or 'unknown'}]")
 
 
 if __name__ == "__main__":

@@ -54,9 +54,11 @@ void ImageEbmExperiment::run(RunContext& ctx) {
 torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen) {
   std::vector<torch::Tensor> parts;
   const auto shape = data_->sample_shape();
+  // A fork: evaluation chains must not become the training chains' carried state.
+  const SamplerPtr sampler = sampler_->fork();
   for (std::int64_t i = 0; i < n; i += eval_batch_) {
     const std::int64_t b = std::min(eval_batch_, n - i);
-    torch::Tensor z = sampler_->sample(*model_, init_->draw(b, shape, gen, device_), settings_.n_steps, gen, nullptr);
+    torch::Tensor z = sampler->sample(*model_, init_->draw(b, shape, gen, device_), settings_.n_steps, gen, nullptr);
     parts.push_back(z.detach());
   }
   torch::Tensor z = torch::cat(parts);

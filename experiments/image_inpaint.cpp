@@ -31,7 +31,7 @@ class ImageInpaintExperiment : public ImageEbmExperiment {
  protected:
   void extra_eval(RunContext& ctx, std::int64_t iteration, std::map<std::string, double>& metrics) override {
     const torch::Tensor z0 = init_->draw(truth_.size(0), data_->sample_shape(), ctx.gens.eval, device_);
-    const torch::Tensor completed = to_unit_range(to_uint8(inpaint(*sampler_, model_, truth_, mask_, z0, n_steps_, ctx.gens.eval)));
+    const torch::Tensor completed = to_unit_range(to_uint8(inpaint(*sampler_->fork(), model_, truth_, mask_, z0, n_steps_, ctx.gens.eval)));
     const double mse = masked_mse(completed, truth_, mask_);
     metrics["inpaint_mse"] = mse;
     metrics["inpaint_psnr"] = psnr_from_mse(mse);

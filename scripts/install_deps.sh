@@ -9,7 +9,7 @@ PACKAGES=(
   libyaml-cpp-dev libfmt-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libstb-dev zlib1g-dev libjpeg62-turbo-dev   # PNG writing, IDX .gz, JPEG decoding
-  python3-numpy python3-h5py python3-matplotlib python3-scipy
+  python3-numpy python3-h5py python3-matplotlib python3-scipy python3-yaml
   python3-torch python3-torchvision python3-pil
   dataset-fashion-mnist
 )

@@ -78,23 +78,11 @@ TEST(ChainDiagnostics, ConstantChainsAndBadShapes) {
 }
 
 // An independent numpy/scipy implementation of the same definitions (Vehtari et al. 2021), written
-// from the paper's equations, run on the same draws.
-TEST(ChainDiagnostics, MatchesPythonReference) {
-  TempDir dir;
-  Draws d = ar1(4, 501, 0.7, 13);  // odd length exercises the split's dropped middle draw
-  for (auto& v : d[2]) v = std::exp(v / 3);  // a skewed chain for the folded and tail statistics
-  {
-    std::ofstream out(dir / "draws.txt");
-    out.precision(17);
-    for (const auto& c : d) {
-      for (double v : c) out << v << ' ';
-      out << '\n';
-    }
-  }
-  const std::string code = R"PY(
+// from the paper's equations; Python's negative indexing gives ArviZ's result when the positive
+// sequence stops at once (max_t = −1).
+const std::string kPythonReference = R"PY(
 import numpy as np
 from scipy import stats
-x = np.loadtxt(")PY" + (dir / "draws.txt").string() + R"PY(")
 def split(a):
     h = a.shape[1] // 2
     return np.vstack([a[:, :h], a[:, -h:]])
@@ -136,6 +124,26 @@ def ess(a):
 def rhat(a):
     n = a.shape[1]
     return np.sqrt((n * a.mean(axis=1).var(ddof=1) / a.var(axis=1, ddof=1).mean() + n - 1) / n)
+)PY";
+
+// Writes the draws where Python reads them as `x` (chains × draws) after the reference definitions.
+std::string with_draws(const TempDir& dir, const Draws& d) {
+  {
+    std::ofstream out(dir / "draws.txt");
+    out.precision(17);
+    for (const auto& c : d) {
+      for (double v : c) out << v << ' ';
+      out << '\n';
+    }
+  }
+  return kPythonReference + "x = np.loadtxt(\"" + (dir / "draws.txt").string() + "\", ndmin=2)\n";
+}
+
+TEST(ChainDiagnostics, MatchesPythonReference) {
+  TempDir dir;
+  Draws d = ar1(4, 501, 0.7, 13);  // odd length exercises the split's dropped middle draw
+  for (auto& v : d[2]) v = std::exp(v / 3);  // a skewed chain for the folded and tail statistics
+  const std::string code = with_draws(dir, d) + R"PY(
 bulk = ess(z(split(x)))
 q05, q95 = np.quantile(x, [0.05, 0.95])
 tail = min(ess(split((x <= q05).astype(float))), ess(split((x <= q95).astype(float))))
@@ -156,6 +164,35 @@ print(repr(bulk), repr(tail), repr(mean), repr(mcse), repr(rh))
   EXPECT_NEAR(mcse_mean(d), mcse, 1e-8 * mcse);
   EXPECT_NEAR(rhat_rank(d), rh, 1e-10);
   EXPECT_GT(rh, 1.05);  // the skewed chain makes this a case R̂ must flag
+}
+
+}  // namespace
+
+namespace {
+
+// Few draws (2 × 4: the positive sequence never starts) and antithetic chains (ρ̂₁ ≈ −1: it stops at
+// once) once crashed ess_raw. ArviZ caps τ at 1/log10(S): ESS = S·log10(S), 352.7 for S = 160.
+TEST(ChainDiagnostics, EssWhenTheAutocorrelationSequenceStopsAtOnce) {
+  TempDir dir;
+  Draws few = ar1(2, 4, 0.3, 5);
+  Draws antithetic(4, std::vector<double>(40));
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal;
+  for (auto& c : antithetic) {
+    double x = normal(rng);
+    for (auto& v : c) v = x = -x + 0.05 * normal(rng);
+  }
+  auto reference = [&](const Draws& d, const std::string& expr) {
+    const CommandResult r = run_python(with_draws(dir, d) + "print(repr(" + expr + "))\n");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return std::stod(r.output);
+  };
+  const double few_raw = reference(few, "ess(x)");
+  EXPECT_NEAR(ess_raw(few), few_raw, 1e-9 * few_raw);
+  const double anti_raw = reference(antithetic, "ess(x)"), anti_bulk = reference(antithetic, "ess(z(split(x)))");
+  EXPECT_NEAR(ess_raw(antithetic), anti_raw, 1e-9 * anti_raw);
+  EXPECT_NEAR(ess_bulk(antithetic), anti_bulk, 1e-9 * anti_bulk);
+  EXPECT_NEAR(ess_raw(antithetic), 160 * std::log10(160.0), 1e-9);  // 352.7, ArviZ's value
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 #include <cmath>
 
 #include "metrics/coupling.h"
+#include "sampler_fixtures.h"
 #include "training/generators.h"
 
 using namespace stanley;
+using stanley::testing::sampler_from;
 
 namespace {
 
@@ -19,18 +21,16 @@ class Gaussian : public EnergyModel {
   double var_;
 };
 
-Config sampler_config(const std::string& yaml) { return Config(YAML::Load(yaml)); }
-
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 TEST(Coupling, ReflectionCouplingIsMaximalWithExactMarginals) {
   Gaussian f(1.0);
-  auto kernel = make_gaussian_kernel(sampler_config("{name: langevin, step_size: 0.5, noise: 1.0}"));
-  ASSERT_TRUE(kernel->constant_std());
+  auto sampler = sampler_from("{name: langevin, step_size: 0.5, noise: 1.0}");
+  ASSERT_FALSE(sampler->kernel(torch::zeros({1, 1}), torch::zeros({1, 1}))->state_dependent);
   at::Generator gen = make_generator(torch::kCPU, 1);
   const std::int64_t n = 200000;
   torch::Tensor x = torch::full({n, 1}, 1.0, torch::kFloat64), y = torch::full({n, 1}, -0.5, torch::kFloat64);
-  auto [xn, yn] = coupled_step(f, *kernel, x, y, gen);
+  auto [xn, yn] = coupled_step(f, *sampler, x, y, gen);
   const double mx = 1.0 * 0.75, my = -0.5 * 0.75, sd = std::sqrt(0.5);
   EXPECT_NEAR(yn.mean().item<double>(), my, 4 * sd / std::sqrt(n));
   EXPECT_NEAR(yn.var().item<double>(), 0.5, 4 * 0.5 * std::sqrt(2.0 / n));
@@ -44,12 +44,13 @@ TEST(Coupling, ReflectionCouplingIsMaximalWithExactMarginals) {
 TEST(Coupling, RejectionCouplingIsMaximalWithExactMarginals) {
   Gaussian f(1.0);
   // th = 0.5, s = 0.4: |∇f| = 1 at x = −1 and 0.25 at y = 0.25, so γ differs: 0.2 vs 0.4.
-  auto kernel = make_gaussian_kernel(sampler_config("{name: stanley, step_size: 0.4, noise: 1.0, th: 0.5}"));
-  ASSERT_FALSE(kernel->constant_std());
+  auto sampler = sampler_from(
+      "{name: stanley, step_size: 0.4, noise: 1.0, th: 0.5, gamma_at: every_step, gamma_times_s: true, scale: elementwise}");
+  ASSERT_TRUE(sampler->couplable());
   at::Generator gen = make_generator(torch::kCPU, 2);
   const std::int64_t n = 200000;
   torch::Tensor x = torch::full({n, 1}, -1.0, torch::kFloat64), y = torch::full({n, 1}, 0.25, torch::kFloat64);
-  auto [xn, yn] = coupled_step(f, *kernel, x, y, gen);
+  auto [xn, yn] = coupled_step(f, *sampler, x, y, gen);
   const double mx = -1.0 + 0.5 * 0.2 * 1.0, sx = std::sqrt(0.2);
   const double my = 0.25 + 0.5 * 0.4 * -0.25, sy = std::sqrt(0.4);
   EXPECT_NEAR(yn.mean().item<double>(), my, 4 * sy / std::sqrt(n));
@@ -70,16 +71,16 @@ TEST(Coupling, RejectionCouplingIsMaximalWithExactMarginals) {
 // Langevin on N(0, σ²): z' = a z + noise with a = 1 − s/(2σ²) = 0.75 for σ² = 1, s = 0.5.
 TEST(Coupling, SynchronousContractionIsTheAr1Factor) {
   Gaussian f(1.0);
-  auto kernel = make_gaussian_kernel(sampler_config("{name: langevin, step_size: 0.5, noise: 1.0}"));
+  auto sampler = sampler_from("{name: langevin, step_size: 0.5, noise: 1.0}");
   at::Generator gen = make_generator(torch::kCPU, 3);
   torch::Tensor x = torch::randn({64, 1}, torch::kFloat64) + 3, y = torch::randn({64, 1}, torch::kFloat64) - 3;
-  const ContractionResult r = synchronous_contraction(f, *kernel, x, y, 40, gen);
+  const ContractionResult r = synchronous_contraction(f, *sampler, x, y, 40, gen);
   EXPECT_NEAR(r.rate, 0.75, 1e-9);
 }
 
 TEST(Coupling, LagCouplingRateMatchesClosedForm) {
   Gaussian f(1.0);
-  auto kernel = make_gaussian_kernel(sampler_config("{name: langevin, step_size: 0.5, noise: 1.0}"));
+  auto sampler = sampler_from("{name: langevin, step_size: 0.5, noise: 1.0}");
   at::Generator gen = make_generator(torch::kCPU, 4);
   CouplingOptions o;
   o.pairs = 4000;
@@ -87,7 +88,7 @@ TEST(Coupling, LagCouplingRateMatchesClosedForm) {
   o.horizon = 60;
   torch::Tensor x0 = 4.0 + at::normal(0.0, 1.0, {o.pairs, 1}, gen, torch::kFloat64);
   torch::Tensor y0 = 4.0 + at::normal(0.0, 1.0, {o.pairs, 1}, gen, torch::kFloat64);
-  const CouplingResult r = llag_coupling(f, *kernel, x0, y0, o, gen);
+  const CouplingResult r = llag_coupling(f, *sampler, x0, y0, o, gen);
   EXPECT_EQ(r.unmet, 0);
   EXPECT_GE(r.rate.points, 5);
   EXPECT_NEAR(r.rate.rho, 0.75, 0.05) << "interval [" << r.rate.lo << ", " << r.rate.hi << "]";
@@ -104,8 +105,13 @@ TEST(Coupling, TvBoundFromMeetingTimes) {
   EXPECT_EQ(tv, (std::vector<double>{2, 1, 1, 0}));
 }
 
-TEST(Coupling, SamplersWithoutGaussianKernel) {
-  EXPECT_EQ(make_gaussian_kernel(sampler_config("{name: mala, step_size: 0.1, noise: 1.0}")), nullptr);
+TEST(Coupling, OnlyMarkovGaussianKernelsWithNoiseCouple) {
+  EXPECT_FALSE(sampler_from("{name: mala, step_size: 0.1, noise: 1.0}")->couplable());
+  EXPECT_FALSE(sampler_from("{name: gd, step_size: 0.1}")->couplable());
+  // STANLEY's γ fixed from another state is no kernel of the current state alone.
+  EXPECT_FALSE(sampler_from("{name: stanley, step_size: 0.1, noise: 1.0, th: 1, gamma_at: previous_samples, "
+                            "gamma_times_s: false, scale: elementwise}")->couplable());
+  EXPECT_TRUE(sampler_from("{name: tamed, step_size: 0.1, noise: 1.0}")->couplable());
 }
 
 }  // namespace

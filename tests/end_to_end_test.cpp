@@ -95,6 +95,24 @@ TEST(EndToEndRun, KilledRunOpensAndResumesToTheSameNumbers) {
   }
 }
 
+// What a sampler carries from one iteration to the next (STANLEY's previous samples for eq. 4, MALA's
+// adapted step) is saved with each checkpoint: a run resumed from iteration 40 ends as the whole run.
+TEST(EndToEndRun, CarriedSamplerStateResumesExactly) {
+  for (const std::string sampler : {"stanley", "mala"}) {
+    TempDir tmp;
+    const std::string run = "train.iters=60 train.ckpt_every=20 eval.every=30 log.every=10";
+    ASSERT_EQ(run_stanley(smoke(sampler, tmp / "whole", run)).exit_code, 0);
+    fs::copy(tmp / "whole", tmp / "cut", fs::copy_options::recursive);
+    fs::remove(tmp / "cut" / "checkpoints" / "iter_0000060.pt");
+    const CommandResult resumed = run_stanley("resume " + (tmp / "cut").string());
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+    for (const char* name : {"loss", "kl_samples", "chain_grad_norm"}) {
+      EXPECT_EQ(series(tmp / "cut", name), series(tmp / "whole", name)) << sampler << " " << name;
+    }
+    if (sampler == "mala") EXPECT_EQ(series(tmp / "cut", "sampler_step_size"), series(tmp / "whole", "sampler_step_size"));
+  }
+}
+
 TEST(EndToEndRun, RerunRepeatsFromOverrides) {
   TempDir tmp;
   ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20")).exit_code, 0);
@@ -154,6 +172,7 @@ TEST(EndToEndDiagnose, WritesDiagnosticsForEachSampler) {
   EXPECT_TRUE(h5.exists("/diagnostics/langevin/tv_bound"));   // Gaussian kernels are coupled
   EXPECT_TRUE(h5.exists("/diagnostics/stanley/rho"));
   EXPECT_FALSE(h5.exists("/diagnostics/mala/tv_bound"));     // MH kernels are not (yet)
+  EXPECT_DOUBLE_EQ(h5.read_doubles("/diagnostics/hmc/temperature")[0], 0.09);  // one target: ε = 0.3, T = ε²
   EXPECT_GT(h5.read_doubles("/diagnostics/mala/accept_rate")[0], 0.0);
   const CommandResult plot = run_command(std::string(STANLEY_PYTHON) + " " + source_dir() +
                                          "/analysis/plot_diagnostics.py " + (tmp / "run").string() + " --out " +

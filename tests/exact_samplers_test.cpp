@@ -7,23 +7,19 @@
 
 #include "metrics/chain_diagnostics.h"
 #include "samplers/dual_averaging.h"
+#include "sampler_fixtures.h"
 #include "samplers/hmc.h"
-#include "samplers/mala.h"
+#include "samplers/langevin.h"
+#include "samplers/metropolis_adjusted.h"
 #include "samplers/psgld.h"
-#include "samplers/stanley_mh.h"
+#include "samplers/stanley.h"
 #include "samplers/tamed_langevin.h"
 #include "training/generators.h"
 
 using namespace stanley;
+using stanley::testing::GaussianEnergy;
 
 namespace {
-
-class GaussianEnergy : public EnergyModel {
- public:
-  explicit GaussianEnergy(torch::Tensor cov) : precision_(torch::inverse(cov)) {}
-  torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (x.matmul(precision_) * x).sum(1); }
-  torch::Tensor precision_;
-};
 
 // ½N(−2, 1) + ½N(2, 1): mean 0, E x² = 5, E x⁴ = 3 + 6·4 + 16 = 43.
 class TwoModeEnergy : public EnergyModel {
@@ -98,36 +94,53 @@ void check_two_modes(Sampler& sampler, const std::string& name) {
   expect_within_mcse(d[1], 5.0, name + " mixture E x^2");
 }
 
-StanleySampler::Options stanley_opts(double s, double th) {
+// STANLEY's kernel with γ = s·th/max(th, |∇f(z)|) from the state, as an MH proposal.
+MetropolisAdjusted stanley_mh(double s, double th) {
   StanleySampler::Options o;
   o.step_size = s;
   o.th = th;
-  return o;
+  o.gamma_at = StanleySampler::GammaAt::kEveryStep;
+  o.gamma_times_s = true;
+  return MetropolisAdjusted(std::make_unique<StanleySampler>(o));
 }
+MetropolisAdjusted mala(double s) { return MetropolisAdjusted(std::make_unique<LangevinSampler>(s, 1.0)); }
 
 TEST(ExactSamplers, MalaCorrelatedGaussian) {
-  MalaSampler s(0.3, 1.0);
+  auto s = mala(0.3);
   check_correlated_gaussian(s, "mala");
 }
 TEST(ExactSamplers, HmcCorrelatedGaussian) {
-  HmcSampler s(0.2, 5);
+  HmcSampler s(0.04, 1.0, 5);  // leapfrog h = ε√s = 0.2
   check_correlated_gaussian(s, "hmc");
 }
 TEST(ExactSamplers, StanleyMhCorrelatedGaussian) {
-  StanleyMhSampler s(stanley_opts(0.4, 1.0));  // |∇f| often exceeds th: γ varies, q is asymmetric
+  auto s = stanley_mh(0.4, 1.0);  // |∇f| often exceeds th: γ varies, q is asymmetric
   check_correlated_gaussian(s, "stanley_mh");
 }
 TEST(ExactSamplers, MalaTwoModes) {
-  MalaSampler s(1.0, 1.0);
+  auto s = mala(1.0);
   check_two_modes(s, "mala");
 }
 TEST(ExactSamplers, HmcTwoModes) {
-  HmcSampler s(0.4, 5);
+  HmcSampler s(0.16, 1.0, 5);  // h = 0.4
   check_two_modes(s, "hmc");
 }
 TEST(ExactSamplers, StanleyMhTwoModes) {
-  StanleyMhSampler s(stanley_opts(1.0, 1.0));
+  auto s = stanley_mh(1.0, 1.0);
   check_two_modes(s, "stanley_mh");
+}
+
+// HMC with one leapfrog step of h = ε√s proposes exactly the Langevin step of step s: the same
+// proposal, so the same chain as MALA from the same noise... up to the MH test, which both make on
+// π_T. Checked on one proposal: q₁ = q + h·p + (h²/2T)∇f = q + (s/2)∇f + √s·ε·p.
+TEST(Hmc, OneLeapfrogStepIsTheLangevinProposal) {
+  stanley::testing::QuadraticEnergy f({2.0});
+  const double s = 0.3, eps = 0.5;
+  HmcSampler hmc(s, eps, 1);
+  EXPECT_NEAR(hmc.leapfrog_step(), eps * std::sqrt(s), 1e-15);
+  const double q = 0.8, p = -1.1, h = hmc.leapfrog_step(), t = eps * eps, grad = -2.0 * q;
+  const double leapfrog = q + h * (p + 0.5 * h * grad / t);
+  EXPECT_NEAR(leapfrog, q + 0.5 * s * grad + std::sqrt(s) * eps * p, 1e-14);
 }
 
 // 1-D, f = −x²/2, s = 0.5, th = 0.5, ε = 1, z = 2, y = 1.5:
@@ -139,7 +152,7 @@ TEST(StanleyMh, AcceptanceRatioMatchesHandComputation) {
    public:
     torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * x.pow(2).sum(1); }
   } f;
-  StanleyMhSampler s(stanley_opts(0.5, 0.5));
+  auto s = stanley_mh(0.5, 0.5);
   torch::Tensor z = torch::tensor({{2.0}}, torch::kFloat64), y = torch::tensor({{1.5}}, torch::kFloat64);
   const double log_q_yz = -std::pow(1.5 - 2 + 2.0 / 16, 2) / (2.0 / 8) - 0.5 * std::log(1.0 / 8);
   const double log_q_zy = -std::pow(2 - 1.5 + 1.5 / 12, 2) / (2.0 / 6) - 0.5 * std::log(1.0 / 6);
@@ -149,8 +162,8 @@ TEST(StanleyMh, AcceptanceRatioMatchesHandComputation) {
 
 TEST(Tamed, DriftIsTheTamedGradient) {
   TamedLangevinSampler s(0.2, 1.0);
-  torch::Tensor g = torch::tensor({0.5, -30.0}, torch::kFloat64);
-  torch::Tensor d = s.drift(g);
+  torch::Tensor g = torch::tensor({{0.5, -30.0}}, torch::kFloat64);
+  torch::Tensor d = s.kernel(torch::zeros_like(g), g)->mean[0];
   EXPECT_NEAR(d[0].item<double>(), 0.1 * 0.5 / (1 + 0.1 * 0.5), 1e-15);
   EXPECT_NEAR(d[1].item<double>(), 0.1 * -30.0 / (1 + 0.1 * 30.0), 1e-15);
   EXPECT_LT(std::abs(d[1].item<double>()), 1.0);  // bounded by 1 whatever the gradient
@@ -177,19 +190,18 @@ namespace {
 TEST(DualAveraging, ReachesTargetAcceptance) {
   torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
   GaussianEnergy f(cov);
-  MalaSampler mala(5.0, 1.0);
-  ASSERT_TRUE(mala.adaptable());
-  DualAveraging adapt(mala.step_size(), 0.65);
+  auto sampler = mala(5.0);
+  ASSERT_TRUE(sampler.adaptable());
+  DualAveraging adapt(sampler.step_size(), 0.65);
   at::Generator gen = make_generator(torch::kCPU, 31);
   torch::Tensor z = torch::zeros({64, 2}, torch::kFloat64);
   for (int t = 0; t < 500; ++t) {
-    ChainTrace trace;
-    z = mala.sample(f, z, 1, gen, &trace);
-    mala.set_step_size(adapt.update(trace.per_step["accept_rate"][0]));
+    z = sampler.sample(f, z, 1, gen, nullptr);
+    sampler.set_step_size(adapt.update(sampler.last_accept_rate().item<double>()));
   }
-  mala.set_step_size(adapt.final_step());
+  sampler.set_step_size(adapt.final_step());
   ChainTrace trace;
-  mala.sample(f, z, 400, gen, &trace);
+  sampler.sample(f, z, 400, gen, &trace);
   double accept = 0;
   for (double a : trace.per_step["accept_rate"]) accept += a / 400;
   EXPECT_NEAR(accept, 0.65, 0.05);

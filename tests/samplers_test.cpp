@@ -4,86 +4,131 @@
 
 #include <cmath>
 
+#include "sampler_fixtures.h"
 #include "samplers/chain_init.h"
 #include "samplers/gradient_descent.h"
 #include "samplers/langevin.h"
-#include "samplers/mala.h"
+#include "samplers/metropolis_adjusted.h"
 #include "samplers/stanley.h"
 #include "training/generators.h"
 
 using namespace stanley;
+using stanley::testing::GaussianEnergy;
+using stanley::testing::QuadraticEnergy;
 
 namespace {
 
-// f(x) = −½ Σ_i a_i x_i²: a diagonal Gaussian's log-density, ∇f = −a ⊙ x. Has one parameter so
-// that freezing can be checked.
-class QuadraticEnergy : public EnergyModel {
- public:
-  explicit QuadraticEnergy(std::vector<double> a) {
-    a_ = register_parameter("a", torch::tensor(a, torch::kFloat64));
-  }
-  torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (a_ * x * x).sum(1); }
-  torch::Tensor a_;
-};
-
-StanleySampler::Options stanley_options(double s, double noise, double th, StanleySampler::StepsizeMode mode) {
+StanleySampler::Options stanley_options(double s, double noise, double th, StanleySampler::GammaAt at,
+                                        bool times_s = false) {
   StanleySampler::Options o;
   o.step_size = s;
   o.noise = noise;
   o.th = th;
-  o.stepsize = mode;
+  o.gamma_at = at;
+  o.gamma_times_s = times_s;
   return o;
 }
+using GammaAt = StanleySampler::GammaAt;
 
-// Hand computation of one STANLEY step for one coordinate.
+// Eq. (4) by hand for one coordinate (times s in the variant).
 double hand_gamma(double s, double th, double g) { return s * th / std::max(th, std::abs(g)); }
 
+// One step of eq. (5) through the sampler's kernel, for eq. (4) as written (γ ≤ 1) and the ×s variant.
 TEST(Stanley, StepMatchesHandComputationBothSidesOfThreshold) {
   // a = (1, 100), z = (0.005, 0.5): gradients −0.005 (below th = 0.01) and −50 (above).
   QuadraticEnergy f({1.0, 100.0});
   const double s = 0.2, th = 0.01, eps = 0.7;
-  StanleySampler sampler(stanley_options(s, eps, th, StanleySampler::StepsizeMode::kPerStep));
   torch::Tensor z = torch::tensor({{0.005, 0.5}}, torch::kFloat64);
   torch::Tensor xi = torch::tensor({{0.3, -1.2}}, torch::kFloat64);
   const EnergyGrad eg = energy_and_grad(f, z);
   ASSERT_NEAR(eg.grad[0][0].item<double>(), -0.005, 1e-12);
   ASSERT_NEAR(eg.grad[0][1].item<double>(), -50.0, 1e-12);
-  torch::Tensor gamma = sampler.step_sizes(eg.grad);
-  const double g0 = hand_gamma(s, th, -0.005), g1 = hand_gamma(s, th, -50.0);
-  EXPECT_NEAR(gamma[0][0].item<double>(), s, 1e-15);  // below th: the plain Langevin step
-  EXPECT_NEAR(gamma[0][0].item<double>(), g0, 1e-15);
-  EXPECT_NEAR(gamma[0][1].item<double>(), g1, 1e-15);
-  torch::Tensor next = sampler.step(z, eg.grad, gamma, xi);
-  EXPECT_NEAR(next[0][0].item<double>(), 0.005 + 0.5 * g0 * -0.005 + eps * std::sqrt(g0) * 0.3, 1e-14);
-  // Steep coordinate: drift (s·th/2)·sign(∇f), noise shrunk to √(s·th/|∇f|).
-  EXPECT_NEAR(next[0][1].item<double>(), 0.5 - 0.5 * s * th + eps * std::sqrt(s * th / 50.0) * -1.2, 1e-14);
+  for (const bool times_s : {false, true}) {
+    StanleySampler sampler(stanley_options(s, eps, th, GammaAt::kEveryStep, times_s));
+    const double scale = times_s ? s : 1.0;
+    torch::Tensor gamma = sampler.gamma(eg.grad);
+    const double g0 = hand_gamma(scale, th, -0.005), g1 = hand_gamma(scale, th, -50.0);
+    EXPECT_NEAR(gamma[0][0].item<double>(), scale, 1e-15);  // below th: γ = 1 (eq. 4) or s
+    EXPECT_NEAR(gamma[0][0].item<double>(), g0, 1e-15);
+    EXPECT_NEAR(gamma[0][1].item<double>(), g1, 1e-15);
+    torch::Tensor next = kernel_draw(*sampler.kernel(z, eg.grad), xi);
+    EXPECT_NEAR(next[0][0].item<double>(), 0.005 + 0.5 * g0 * -0.005 + eps * std::sqrt(g0) * 0.3, 1e-14);
+    // Steep coordinate: drift (scale·th/2)·sign(∇f), noise shrunk to √(scale·th/|∇f|).
+    EXPECT_NEAR(next[0][1].item<double>(), 0.5 - 0.5 * scale * th + eps * std::sqrt(scale * th / 50.0) * -1.2, 1e-14);
+  }
 }
 
-// Two noiseless steps: per_iteration keeps γ from the start, per_step recomputes it.
-TEST(Stanley, StepsizeModesDifferExactlyAsSpecified) {
+// Two noiseless steps: chain_start keeps γ from the start, every_step recomputes it.
+TEST(Stanley, GammaAtChainStartAndEveryStepDifferExactlyAsSpecified) {
   QuadraticEnergy f({4.0});
-  const double s = 0.1, th = 1.0, z0 = 2.0;  // ∇f(z0) = −8: clipped
-  auto run = [&](StanleySampler::StepsizeMode mode) {
-    StanleySampler sampler(stanley_options(s, 0.0, th, mode));
+  const double th = 1.0, z0 = 0.6;  // ∇f(z0) = −2.4: clipped
+  auto run = [&](GammaAt at) {
+    StanleySampler sampler(stanley_options(0.1, 0.0, th, at));
     at::Generator gen = make_generator(torch::kCPU, 1);
     return sampler.sample(f, torch::tensor({{z0}}, torch::kFloat64), 2, gen, nullptr).item<double>();
   };
-  const double gamma0 = hand_gamma(s, th, -4.0 * z0);
+  const double gamma0 = hand_gamma(1.0, th, -4.0 * z0);
   const double z1 = z0 + 0.5 * gamma0 * (-4.0 * z0);
-  const double per_iteration = z1 + 0.5 * gamma0 * (-4.0 * z1);
-  const double gamma1 = hand_gamma(s, th, -4.0 * z1);
-  const double per_step = z1 + 0.5 * gamma1 * (-4.0 * z1);
-  EXPECT_NEAR(run(StanleySampler::StepsizeMode::kPerIteration), per_iteration, 1e-12);
-  EXPECT_NEAR(run(StanleySampler::StepsizeMode::kPerStep), per_step, 1e-12);
-  EXPECT_GT(std::abs(per_iteration - per_step), 1e-3);  // the two modes are distinguishable here
+  const double chain_start = z1 + 0.5 * gamma0 * (-4.0 * z1);
+  const double gamma1 = hand_gamma(1.0, th, -4.0 * z1);
+  const double every_step = z1 + 0.5 * gamma1 * (-4.0 * z1);
+  EXPECT_NEAR(run(GammaAt::kChainStart), chain_start, 1e-12);
+  EXPECT_NEAR(run(GammaAt::kEveryStep), every_step, 1e-12);
+  EXPECT_GT(std::abs(chain_start - every_step), 1e-3);  // the two modes are distinguishable here
+}
+
+// Eq. (4) literally: iteration t's γ comes from ∇f_θt (the current parameters) at the chain's final
+// sample of iteration t−1, and stays fixed for the K steps; the first iteration uses the start.
+TEST(Stanley, PreviousSamplesUsesTheLastIterationsChainsUnderTheCurrentModel) {
+  QuadraticEnergy f({4.0, 4.0});
+  const double th = 1.0;
+  StanleySampler sampler(stanley_options(0.1, 0.0, th, GammaAt::kPreviousSamples));
+  at::Generator gen = make_generator(torch::kCPU, 1);
+  torch::Tensor start = torch::tensor({{0.6, 0.1}, {-2.0, 0.3}}, torch::kFloat64);
+  // Iteration 1: γ from the start, one step.
+  const torch::Tensor z1 = sampler.sample(f, start, 1, gen, nullptr);
+  // The model changes between iterations (a → 9); iteration 2 starts elsewhere.
+  { torch::NoGradGuard g; f.a_.fill_(9.0); }
+  const torch::Tensor start2 = torch::tensor({{1.5, -0.4}, {0.2, 0.05}}, torch::kFloat64);
+  const torch::Tensor z2 = sampler.sample(f, start2, 2, gen, nullptr);
+  for (int m = 0; m < 2; ++m) {
+    for (int i = 0; i < 2; ++i) {
+      const double z0 = start[m][i].item<double>();
+      const double gamma1 = hand_gamma(1.0, th, -4.0 * z0);
+      const double one = z0 + 0.5 * gamma1 * (-4.0 * z0);
+      ASSERT_NEAR(z1[m][i].item<double>(), one, 1e-12);
+      const double gamma2 = hand_gamma(1.0, th, -9.0 * one);  // ∇f_θ2 at z_1^m
+      double z = start2[m][i].item<double>();
+      for (int k = 0; k < 2; ++k) z = z + 0.5 * gamma2 * (-9.0 * z);
+      EXPECT_NEAR(z2[m][i].item<double>(), z, 1e-12) << m << "," << i;
+    }
+  }
+}
+
+// The carried samples are the sampler's state: saved and restored (checkpoints), and a fork's chains
+// (evaluation) do not replace them.
+TEST(Stanley, PreviousSamplesAreStateAndForksLeaveThemAlone) {
+  QuadraticEnergy f({4.0});
+  StanleySampler sampler(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
+  at::Generator gen = make_generator(torch::kCPU, 1);
+  sampler.sample(f, torch::tensor({{0.7}, {-0.3}}, torch::kFloat64), 3, gen, nullptr);
+  const auto state = sampler.state();
+  ASSERT_EQ(state.size(), 1u);
+  const torch::Tensor kept = state.begin()->second.clone();
+  sampler.fork()->sample(f, torch::full({5, 1}, 3.0, torch::kFloat64), 3, gen, nullptr);
+  EXPECT_TRUE(torch::equal(sampler.state().begin()->second, kept));
+  StanleySampler restored(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
+  restored.load_state(state);
+  const torch::Tensor from = torch::tensor({{1.0}, {2.0}}, torch::kFloat64);
+  EXPECT_TRUE(torch::equal(restored.sample(f, from, 2, gen, nullptr), sampler.sample(f, from, 2, gen, nullptr)));
 }
 
 TEST(Stanley, L2ScaleUsesOneGammaPerSample) {
-  StanleySampler::Options o = stanley_options(0.5, 1.0, 1.0, StanleySampler::StepsizeMode::kPerIteration);
+  StanleySampler::Options o = stanley_options(0.5, 1.0, 1.0, GammaAt::kChainStart, true);
   o.scale = StanleySampler::Scale::kL2;
   StanleySampler sampler(o);
   torch::Tensor g = torch::tensor({{3.0, 4.0}, {0.1, 0.2}}, torch::kFloat64);
-  torch::Tensor gamma = sampler.step_sizes(g);
+  torch::Tensor gamma = sampler.gamma(g);
   EXPECT_NEAR(gamma[0][0].item<double>(), 0.5 * 1.0 / 5.0, 1e-15);  // ‖g‖ = 5
   EXPECT_NEAR(gamma[0][1].item<double>(), 0.5 * 1.0 / 5.0, 1e-15);
   EXPECT_NEAR(gamma[1][0].item<double>(), 0.5, 1e-15);  // ‖g‖ < th: unclipped
@@ -91,7 +136,7 @@ TEST(Stanley, L2ScaleUsesOneGammaPerSample) {
 
 TEST(Stanley, TraceRecordsGammaStatistics) {
   QuadraticEnergy f({1.0, 100.0});
-  StanleySampler sampler(stanley_options(0.1, 1.0, 0.01, StanleySampler::StepsizeMode::kPerIteration));
+  StanleySampler sampler(stanley_options(0.1, 1.0, 0.01, GammaAt::kChainStart));
   at::Generator gen = make_generator(torch::kCPU, 3);
   ChainTrace trace;
   sampler.sample(f, torch::ones({8, 2}, torch::kFloat64), 5, gen, &trace);
@@ -99,7 +144,7 @@ TEST(Stanley, TraceRecordsGammaStatistics) {
     ASSERT_EQ(trace.per_step[key].size(), 5u) << key;
   }
   EXPECT_DOUBLE_EQ(trace.per_step["clip_frac"][0], 1.0);  // every |∇f| ≥ 1 > th at the start
-  EXPECT_NEAR(trace.per_step["gamma_min"][0], 0.1 * 0.01 / 100.0, 1e-12);
+  EXPECT_NEAR(trace.per_step["gamma_min"][0], 0.01 / 100.0, 1e-12);
 }
 
 // The chain z' = a·z + √s·ε·ξ with a = 1 − s/(2σ²) is AR(1): its stationary variance is
@@ -119,25 +164,29 @@ TEST(Langevin, StationaryVarianceMatchesDiscretisedChain) {
   EXPECT_NEAR(z.mean().item<double>(), 0.0, 4 * std::sqrt(expected / chains));
 }
 
-// f(x) = −½ xᵀ Σ⁻¹ x: a correlated 2-D Gaussian.
-class GaussianEnergy : public EnergyModel {
- public:
-  explicit GaussianEnergy(torch::Tensor cov) : precision_(torch::inverse(cov)) {}
-  torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (x.matmul(precision_) * x).sum(1); }
-  torch::Tensor precision_;
-};
-
 // Hand-worked 1-D case: f = −x²/2, s = 0.5, ε = 1, z = 0.5, y = 1.
 //   log q(y|z) = −(1 − 0.5 − 0.25·(−0.5))²/(2·0.5) = −0.390625
 //   log q(z|y) = −(0.5 − 1 − 0.25·(−1))²/(2·0.5)   = −0.0625
 //   f(y) − f(z) = −0.5 + 0.125 = −0.375  →  log α = −0.375 − 0.0625 + 0.390625 = −0.046875
 TEST(Mala, AcceptanceRatioMatchesHandComputation) {
   QuadraticEnergy f({1.0});
-  MalaSampler mala(0.5, 1.0);
+  MetropolisAdjusted mala(std::make_unique<LangevinSampler>(0.5, 1.0));
   torch::Tensor z = torch::tensor({{0.5}}, torch::kFloat64), y = torch::tensor({{1.0}}, torch::kFloat64);
   const double log_alpha = mala.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>();
   EXPECT_NEAR(log_alpha, -0.046875, 1e-14);
   EXPECT_NEAR(std::exp(log_alpha), 0.954207, 1e-6);
+}
+
+// The same points with ε = 0.5: the test is on π_T = exp(f/T), T = ε² = 0.25, proposal variance s·ε².
+//   means 0.5 − 0.25·0.5 = 0.375 (from z) and 1 − 0.25 = 0.75 (from y), variance 0.125
+//   log q(y|z) = −(1 − 0.375)²/0.25 = −1.5625,  log q(z|y) = −(0.5 − 0.75)²/0.25 = −0.25
+//   (f(y) − f(z))/T = −0.375/0.25 = −1.5  →  log α = −1.5 − 0.25 + 1.5625 = −0.1875
+TEST(Mala, AcceptanceRatioIsOnTheTemperedTarget) {
+  QuadraticEnergy f({1.0});
+  MetropolisAdjusted mala(std::make_unique<LangevinSampler>(0.5, 0.5));
+  EXPECT_DOUBLE_EQ(mala.temperature(), 0.25);
+  torch::Tensor z = torch::tensor({{0.5}}, torch::kFloat64), y = torch::tensor({{1.0}}, torch::kFloat64);
+  EXPECT_NEAR(mala.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>(), -0.1875, 1e-14);
 }
 
 // MALA is exact: many independent chains end distributed as the target. Tolerances are 4 standard
@@ -146,7 +195,7 @@ TEST(Mala, AcceptanceRatioMatchesHandComputation) {
 TEST(Mala, MatchesCorrelatedGaussianMoments) {
   torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
   GaussianEnergy f(cov);
-  MalaSampler mala(0.3, 1.0);
+  MetropolisAdjusted mala(std::make_unique<LangevinSampler>(0.3, 1.0));
   at::Generator gen = make_generator(torch::kCPU, 21);
   const std::int64_t n = 8000;
   ChainTrace trace;

@@ -28,9 +28,9 @@ namespace {
 constexpr std::int64_t kAcfLags = 200;
 constexpr int kRhatPoints = 20;
 
-// The sampler's own YAML, with the run's step size, noise and th where it has those keys, so every
-// sampler runs at the settings the model was trained with. HMC's leapfrog h is matched as √s: one
-// leapfrog step then proposes exactly what one Langevin step does.
+// The sampler's own YAML with the run's step size, noise and th where it has those keys, so every
+// sampler runs at the settings the model was trained with and on the same target exp(f/ε²); then what
+// the sampler's registry entry changes for a long chain (STANLEY: γ from the current state).
 YAML::Node matched_sampler_config(const fs::path& config_dir, const std::string& name, const Config& run) {
   const fs::path file = config_dir / "sampler" / (name + ".yaml");
   if (!fs::exists(file)) {
@@ -39,18 +39,13 @@ YAML::Node matched_sampler_config(const fs::path& config_dir, const std::string&
     throw UserError(fmt::format("no sampler config {}; closest: {}", file.string(), join(closest_names(name, known))));
   }
   YAML::Node node = YAML::LoadFile(file.string());
-  const double s = run.get<double>("sampler.step_size");
-  if (name == "hmc") {
-    node["step_size"] = std::sqrt(s);
-  } else if (node["step_size"]) {
-    node["step_size"] = s;
-  }
-  for (const char* key : {"noise", "th"}) {
+  for (const char* key : {"step_size", "noise", "th"}) {
     if (node[key] && run.has(std::string("sampler.") + key)) node[key] = run.get<double>(std::string("sampler.") + key);
   }
-  // A long chain is measured as the Markov kernel the paper's ergodicity result is about: γ from the
-  // current state at every step (per_iteration would freeze γ at the chain's start for all steps).
-  if (name == "stanley") node["stepsize"] = "per_step";
+  // Long chains adapt with dual averaging below (option `adapt`), not across calls.
+  if (node["adapt_step"]) node["adapt_step"] = false;
+  const YAML::Node overrides = YAML::Load(sampler_registry().get(name).factory.long_chain_overrides);
+  for (const auto& kv : overrides) node[kv.first.as<std::string>()] = kv.second;
   return node;
 }
 
@@ -152,21 +147,25 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
     };
     torch::Tensor z0 = init.draw(o.chains, shape, gen, device);
     if (o.adapt && sampler->adaptable()) {
-      // Warm-up of `steps` transitions adapting the step to the target acceptance, then fixed.
-      DualAveraging adapt(sampler->step_size(), o.target_accept);
+      // Warm-up of `steps` transitions adapting the step to the target acceptance (the option, else the
+      // sampler's own target_accept), then fixed.
+      const double target = o.target_accept ? *o.target_accept
+                                            : (scfg.has("target_accept") ? scfg.get<double>("target_accept") : 0.8);
+      DualAveraging adapt(sampler->step_size(), target);
       for (std::int64_t t = 0; t < o.steps; ++t) {
-        ChainTrace warm;
-        z0 = sampler->sample(*model, z0, 1, gen, &warm);
-        sampler->set_step_size(adapt.update(warm.per_step.at("accept_rate")[0]));
+        z0 = sampler->sample(*model, z0, 1, gen, nullptr);
+        sampler->set_step_size(adapt.update(sampler->last_accept_rate().item<double>()));
       }
       sampler->set_step_size(adapt.final_step());
     }
-    h5.append_value(base + "/step_size", sampler->adaptable() ? sampler->step_size() : scfg.get<double>("step_size"));
+    h5.append_value(base + "/step_size", sampler->step_size());
     const torch::Tensor z_final = sampler->sample(*model, z0, o.steps, gen, &trace);
     // Sample quality of the final states: KSD from the model's own score, MMD and energy distance to data.
-    const torch::Tensor score = energy_and_grad(*model, z_final).grad;
+    // KSD against the declared target π_T: score ∇f/T (NaN for gd, whose T = 0).
+    const double temperature = sampler->temperature();
     const torch::Tensor data_batch = data->batch(o.chains, gen_data, device);
-    const double ksd = ksd_imq(z_final, score);
+    const double ksd = temperature > 0 ? ksd_imq(z_final, energy_and_grad(*model, z_final).grad / temperature) : NAN;
+    h5.append_value(base + "/temperature", temperature);
     h5.append_value(base + "/ksd_imq", ksd);
     h5.append_value(base + "/mmd_rbf_data", mmd_rbf(z_final, data_batch));
     h5.append_value(base + "/energy_distance_data", energy_distance(z_final, data_batch));
@@ -208,14 +207,14 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
     // Convergence rate by L-lag coupling, for Gaussian-proposal kernels.
     RateFit rate;
     std::int64_t unmet = -1;
-    if (auto kernel = make_gaussian_kernel(scfg)) {
+    if (sampler->couplable()) {
       CouplingOptions co;
       co.pairs = o.pairs;
       co.lag = o.lag;
       co.max_steps = o.steps;
       co.horizon = o.steps;  // the bound over the whole run: slow kernels meet late
       torch::Tensor x0 = init.draw(o.pairs, shape, gen, device), y0 = init.draw(o.pairs, shape, gen, device);
-      const CouplingResult r = llag_coupling(*model, *kernel, x0, y0, co, gen);
+      const CouplingResult r = llag_coupling(*model, *sampler, x0, y0, co, gen);
       rate = r.rate;
       unmet = r.unmet;
       h5.append_row(base + "/tv_bound", r.tv_bound);

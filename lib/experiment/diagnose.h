@@ -24,7 +24,7 @@ struct DiagnoseOptions {
   std::int64_t superchain = 8;                 // chains per superchain for nested R̂
   std::uint64_t seed = 0;
   bool adapt = false;                          // dual-average the step of MH samplers (warm-up of `steps`)
-  double target_accept = 0.8;                  // Stan's default δ
+  std::optional<double> target_accept;         // unset: each sampler's own target_accept, else Stan's 0.8
 };
 
 // Parses `key=value` arguments (checkpoint, samplers=[a,b], chains, steps, pairs, lag, superchain, seed,

@@ -133,13 +133,16 @@ double ess_raw(const Draws& d) {
     for (std::size_t i = 0; i < m; ++i) s += acov[i][t];
     return s / m;
   };
-  std::vector<double> rho(n, 0.0);
+  // Signed indices: when the positive sequence stops at once (n < 5, or antithetic chains with
+  // ρ̂₀ + ρ̂₁ ≤ 0) max_t is −1, and the estimate is τ = −1 + ρ̂₀ = 0, capped below as ArviZ does.
+  std::vector<double> rho(n + 1, 0.0);
+  const auto len = static_cast<std::ptrdiff_t>(n);
   rho[0] = 1.0;
   double rho_even = 1.0;
   double rho_odd = 1.0 - (mean_var - acov_mean(1)) / var_plus;
   rho[1] = rho_odd;
-  std::size_t t = 1;
-  while (t + 3 < n && rho_even + rho_odd > 0) {  // Geyer's initial positive sequence
+  std::ptrdiff_t t = 1;
+  while (t + 3 < len && rho_even + rho_odd > 0) {  // Geyer's initial positive sequence
     rho_even = 1.0 - (mean_var - acov_mean(t + 1)) / var_plus;
     rho_odd = 1.0 - (mean_var - acov_mean(t + 2)) / var_plus;
     if (rho_even + rho_odd >= 0) {
@@ -148,7 +151,7 @@ double ess_raw(const Draws& d) {
     }
     t += 2;
   }
-  const std::size_t max_t = t - 2;
+  const std::ptrdiff_t max_t = t - 2;
   if (rho_even > 0) rho[max_t + 1] = rho_even;
   // Initial monotone sequence: pair sums never increase.
   for (t = 1; t + 2 <= max_t; t += 2) {
@@ -158,7 +161,7 @@ double ess_raw(const Draws& d) {
     }
   }
   const double total = static_cast<double>(m * n);
-  double tau = -1.0 + 2.0 * std::accumulate(rho.begin(), rho.begin() + max_t + 1, 0.0) + rho[max_t + 1];
+  double tau = -1.0 + 2.0 * std::accumulate(rho.begin(), rho.begin() + (max_t + 1), 0.0) + rho[max_t + 1];
   tau = std::max(tau, 1.0 / std::log10(total));
   return total / tau;
 }

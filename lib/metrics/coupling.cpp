@@ -6,87 +6,45 @@
 #include <cmath>
 #include <random>
 
-#include "samplers/sampler.h"
-
 namespace stanley {
 namespace {
 
-class LangevinKernel : public GaussianKernel {
- public:
-  LangevinKernel(double s, double eps, bool tamed) : s_(s), eps_(eps), tamed_(tamed) {}
-  std::pair<torch::Tensor, torch::Tensor> mean_std(EnergyModel& f, const torch::Tensor& z) const override {
-    const torch::Tensor g = energy_and_grad(f, z).grad;
-    const torch::Tensor drift = tamed_ ? (0.5 * s_) * g / (1.0 + (0.5 * s_) * g.abs()) : (0.5 * s_) * g;
-    return {z + drift, torch::full({}, std::sqrt(s_) * eps_, z.options())};
-  }
-  bool constant_std() const override { return true; }
-
- private:
-  double s_, eps_;
-  bool tamed_;
-};
-
-// STANLEY with γ recomputed at every state: the Markov kernel whose ergodicity the paper studies.
-class StanleyKernel : public GaussianKernel {
- public:
-  StanleyKernel(double s, double eps, double th) : s_(s), eps_(eps), th_(th) {}
-  std::pair<torch::Tensor, torch::Tensor> mean_std(EnergyModel& f, const torch::Tensor& z) const override {
-    const torch::Tensor g = energy_and_grad(f, z).grad;
-    const torch::Tensor gamma = (s_ * th_) / torch::clamp_min(g.abs(), th_);
-    return {z + 0.5 * gamma * g, eps_ * gamma.sqrt()};
-  }
-  bool constant_std() const override { return false; }
-
- private:
-  double s_, eps_, th_;
-};
-
-torch::Tensor log_normal_density(const torch::Tensor& x, const torch::Tensor& mu, const torch::Tensor& sd) {
-  const torch::Tensor sdb = sd.expand_as(x);
-  return -(0.5 * ((x - mu) / sdb).pow(2) + sdb.log()).flatten(1).sum(1);
+// The sampler's kernel at z; a sampler without one cannot be coupled here.
+GaussianKernel kernel_at(EnergyModel& f, const Sampler& sampler, const torch::Tensor& z) {
+  if (!sampler.couplable()) throw std::invalid_argument("this sampler has no Gaussian Markov kernel with noise to couple");
+  return *sampler.kernel(z, energy_and_grad(f, z).grad);
 }
 
 }  // namespace
 
-std::unique_ptr<GaussianKernel> make_gaussian_kernel(const Config& cfg) {
-  const auto name = cfg.get<std::string>("name");
-  if (name == "langevin" || name == "tamed")
-    return std::make_unique<LangevinKernel>(cfg.get<double>("step_size"), cfg.get<double>("noise"), name == "tamed");
-  if (name == "stanley")
-    return std::make_unique<StanleyKernel>(cfg.get<double>("step_size"), cfg.get<double>("noise"), cfg.get<double>("th"));
-  return nullptr;
-}
-
-std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const GaussianKernel& kernel,
+std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const Sampler& sampler,
                                                      const torch::Tensor& x, const torch::Tensor& y,
                                                      at::Generator& gen) {
-  auto [mx, sx] = kernel.mean_std(f, x);
-  auto [my, sy] = kernel.mean_std(f, y);
+  const GaussianKernel kx = kernel_at(f, sampler, x), ky = kernel_at(f, sampler, y);
   const auto n = x.size(0);
   const torch::Tensor log_u = at::rand({n}, gen, x.options()).log();
-  if (kernel.constant_std()) {
+  if (!kx.state_dependent) {
     // Reflection-maximal coupling of N(mx, σ²I) and N(my, σ²I).
-    const torch::Tensor z = (mx - my) / sx;
+    const torch::Tensor z = (kx.mean - ky.mean) / kx.std;
     const torch::Tensor xi = normal_like(x, gen);
     const torch::Tensor zn = z.flatten(1).norm(2, 1);
     const torch::Tensor e = z / per_chain(zn.clamp_min(1e-300), z);
     const torch::Tensor meet = log_u <= -0.5 * ((xi + z).flatten(1).pow(2).sum(1) - xi.flatten(1).pow(2).sum(1));
     const torch::Tensor reflected = xi - 2.0 * per_chain((e * xi).flatten(1).sum(1), xi) * e;
-    const torch::Tensor xn = mx + sx * xi;
-    const torch::Tensor yn = torch::where(per_chain(meet, x), xn, my + sx * reflected);
+    const torch::Tensor xn = kernel_draw(kx, xi);
+    const torch::Tensor yn = torch::where(per_chain(meet, x), xn, kernel_draw(ky, reflected));
     return {xn, yn};
   }
   // Rejection maximal coupling of N(mx, diag sx²) and N(my, diag sy²).
-  const torch::Tensor sxe = sx.expand_as(x), sye = sy.expand_as(y);
-  const torch::Tensor xn = mx + sxe * normal_like(x, gen);
-  const torch::Tensor meet = log_u + log_normal_density(xn, mx, sxe) <= log_normal_density(xn, my, sye);
+  const torch::Tensor xn = kernel_draw(kx, normal_like(x, gen));
+  const torch::Tensor meet = log_u + log_gaussian(xn, kx) <= log_gaussian(xn, ky);
   torch::Tensor yn = xn.clone();
   torch::Tensor pending = ~meet;
   for (int attempt = 0; pending.any().item<bool>(); ++attempt) {
     if (attempt > 10000) throw std::runtime_error("rejection coupling did not terminate");
-    const torch::Tensor cand = my + sye * normal_like(y, gen);
+    const torch::Tensor cand = kernel_draw(ky, normal_like(y, gen));
     const torch::Tensor lu = at::rand({n}, gen, x.options()).log();
-    const torch::Tensor ok = pending & (lu + log_normal_density(cand, my, sye) > log_normal_density(cand, mx, sxe));
+    const torch::Tensor ok = pending & (lu + log_gaussian(cand, ky) > log_gaussian(cand, kx));
     yn = torch::where(per_chain(ok, y), cand, yn);
     pending = pending & ~ok;
   }
@@ -144,19 +102,16 @@ RateFit fit_rate(const std::vector<std::int64_t>& tau, std::int64_t lag, std::in
   return fit;
 }
 
-CouplingResult llag_coupling(EnergyModel& f, const GaussianKernel& kernel, torch::Tensor x, torch::Tensor y,
+CouplingResult llag_coupling(EnergyModel& f, const Sampler& sampler, torch::Tensor x, torch::Tensor y,
                              const CouplingOptions& o, at::Generator& gen) {
   FrozenParameters frozen(f);
-  auto marginal_step = [&](const torch::Tensor& z) {
-    auto [m, s] = kernel.mean_std(f, z);
-    return m + s * normal_like(z, gen);
-  };
+  auto marginal_step = [&](const torch::Tensor& z) { return kernel_draw(kernel_at(f, sampler, z), normal_like(z, gen)); };
   for (std::int64_t t = 0; t < o.lag; ++t) x = marginal_step(x);  // X runs L steps ahead of Y
   const auto n = x.size(0);
   std::vector<std::int64_t> tau(n, o.max_steps);
   torch::Tensor alive = torch::arange(n);  // indices of pairs not yet met
   for (std::int64_t t = o.lag + 1; t <= o.max_steps && alive.numel() > 0; ++t) {
-    auto [xn, yn] = coupled_step(f, kernel, x, y, gen);
+    auto [xn, yn] = coupled_step(f, sampler, x, y, gen);
     const torch::Tensor met = (xn == yn).flatten(1).all(1);
     if (met.any().item<bool>()) {
       const torch::Tensor idx = alive.index({met});
@@ -177,17 +132,15 @@ CouplingResult llag_coupling(EnergyModel& f, const GaussianKernel& kernel, torch
   return r;
 }
 
-ContractionResult synchronous_contraction(EnergyModel& f, const GaussianKernel& kernel, torch::Tensor x,
+ContractionResult synchronous_contraction(EnergyModel& f, const Sampler& sampler, torch::Tensor x,
                                           torch::Tensor y, std::int64_t steps, at::Generator& gen) {
   FrozenParameters frozen(f);
   ContractionResult r;
   r.mean_distance.push_back((x - y).flatten(1).norm(2, 1).mean().item<double>());
   for (std::int64_t k = 0; k < steps; ++k) {
     const torch::Tensor xi = normal_like(x, gen);
-    auto [mx, sx] = kernel.mean_std(f, x);
-    auto [my, sy] = kernel.mean_std(f, y);
-    x = mx + sx * xi;
-    y = my + sy * xi;
+    x = kernel_draw(kernel_at(f, sampler, x), xi);
+    y = kernel_draw(kernel_at(f, sampler, y), xi);
     r.mean_distance.push_back((x - y).flatten(1).norm(2, 1).mean().item<double>());
   }
   // Geometric rate over the steps whose distance is still above 1e-12 of the start.

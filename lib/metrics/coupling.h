@@ -5,9 +5,10 @@
 // a coupled kernel that lets them meet exactly; the meeting times τ bound the total-variation distance
 // of the chain's law after k steps to its stationary law:
 //     d_TV(π_k, π) ≤ E[max(0, ⌈(τ − L − k) / L⌉)].
-// The coupled kernels here are for Gaussian-proposal samplers, z' = μ(z) + σ(z)⊙ξ:
-//   equal σ (Langevin, tamed):      reflection-maximal coupling (Jacob, O'Leary & Atchadé 2020)
-//   state-dependent σ (STANLEY):    rejection maximal coupling of the two Gaussians
+// The coupled kernels are the samplers' own Gaussian kernels (Sampler::kernel), z' = μ(z) + σ(z)⊙ξ:
+//   constant σ (Langevin, tamed):          reflection-maximal coupling (Jacob, O'Leary & Atchadé 2020)
+//   state-dependent σ (STANLEY, every_step): rejection maximal coupling of the two Gaussians
+// Samplers without such a kernel (MH-adjusted, HMC, pSGLD, gd without noise) have no coupling here.
 // The synchronous coupling (common ξ) gives the contraction rate of E‖X_k − Y_k‖.
 
 #include <torch/torch.h>
@@ -16,24 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "io/config.h"
 #include "models/energy.h"
+#include "samplers/sampler.h"
 
 namespace stanley {
-
-// One step of a sampler as a Gaussian proposal: mean and per-coordinate standard deviation.
-class GaussianKernel {
- public:
-  virtual ~GaussianKernel() = default;
-  // μ(z), σ(z) (σ broadcastable to z).
-  virtual std::pair<torch::Tensor, torch::Tensor> mean_std(EnergyModel& f, const torch::Tensor& z) const = 0;
-  // True when σ does not depend on the state: reflection-maximal coupling applies.
-  virtual bool constant_std() const = 0;
-};
-
-// The Gaussian kernel of a sampler config (langevin, tamed, stanley with per-step γ), or nullptr for
-// samplers without one (MH-adjusted, HMC, pSGLD, gd).
-std::unique_ptr<GaussianKernel> make_gaussian_kernel(const Config& sampler_cfg);
 
 struct CouplingOptions {
   std::int64_t pairs = 256;
@@ -56,11 +43,11 @@ struct CouplingResult {
 };
 
 // Chains start from `x0` and `y0` (independent draws of the initial law, [pairs, ...]).
-CouplingResult llag_coupling(EnergyModel& f, const GaussianKernel& kernel, torch::Tensor x0, torch::Tensor y0,
+CouplingResult llag_coupling(EnergyModel& f, const Sampler& sampler, torch::Tensor x0, torch::Tensor y0,
                              const CouplingOptions& options, at::Generator& gen);
 
 // One coupled step: (x', y') with P(x' = y') as large as the coupling allows.
-std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const GaussianKernel& kernel,
+std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const Sampler& sampler,
                                                      const torch::Tensor& x, const torch::Tensor& y,
                                                      at::Generator& gen);
 
@@ -76,7 +63,7 @@ struct ContractionResult {
   std::vector<double> mean_distance;
   double rate = NAN;
 };
-ContractionResult synchronous_contraction(EnergyModel& f, const GaussianKernel& kernel, torch::Tensor x0,
+ContractionResult synchronous_contraction(EnergyModel& f, const Sampler& sampler, torch::Tensor x0,
                                           torch::Tensor y0, std::int64_t steps, at::Generator& gen);
 
 }  // namespace stanley

@@ -3,6 +3,7 @@
 namespace stanley {
 
 SamplerPtr make_gradient_descent(const Config& cfg) {
+  check_step_and_noise(cfg, false);
   return std::make_unique<GradientDescentSampler>(cfg.get<double>("step_size"));
 }
 

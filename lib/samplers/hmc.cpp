@@ -1,39 +1,53 @@
 #include "samplers/hmc.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 namespace stanley {
+
+double HmcSampler::leapfrog_step() const { return eps_ * std::sqrt(s_); }
 
 torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
                                  at::Generator& gen, ChainTrace* trace) {
   FrozenParameters frozen(energy);
+  const double inv_t = 1.0 / temperature(), h = leapfrog_step();
   torch::Tensor q = z0.detach();
   EnergyGrad at_q = energy_and_grad(energy, q);
+  torch::Tensor accepted = torch::zeros({}, q.options());
   auto kinetic = [](const torch::Tensor& p) { return 0.5 * p.flatten(1).pow(2).sum(1); };
   for (std::int64_t k = 0; k < n_steps; ++k) {
     torch::Tensor p = normal_like(q, gen);
-    const torch::Tensor h0 = -at_q.f + kinetic(p);
+    const torch::Tensor h0 = -at_q.f * inv_t + kinetic(p);
     torch::Tensor qn = q;
     EnergyGrad at_n = at_q;
-    p = p + (0.5 * h_) * at_n.grad;  // leapfrog: half momentum step, alternating full steps
+    p = p + (0.5 * h * inv_t) * at_n.grad;  // leapfrog on ∇ log π_T = ∇f/T: half momentum step, then full steps
     for (std::int64_t i = 0; i < l_; ++i) {
-      qn = qn + h_ * p;
+      qn = qn + h * p;
       at_n = energy_and_grad(energy, qn);
-      p = p + ((i + 1 == l_ ? 0.5 : 1.0) * h_) * at_n.grad;
+      p = p + ((i + 1 == l_ ? 0.5 : 1.0) * h * inv_t) * at_n.grad;
     }
-    const torch::Tensor delta_h = (-at_n.f + kinetic(p)) - h0;
+    const torch::Tensor delta_h = (-at_n.f * inv_t + kinetic(p)) - h0;
     MhChoice c = metropolis_choice(q, at_q, qn, at_n, -delta_h, gen);
+    const torch::Tensor rate = c.accepted.to(q.scalar_type()).mean();
+    accepted = accepted + rate;
     if (trace) {
       record_common_stats(trace, at_q, q, c.next);
-      trace->add("accept_rate", c.accepted.to(torch::kFloat).mean().item<double>());
+      trace->add("accept_rate", rate.item<double>());
       trace->add("abs_delta_h", delta_h.abs().mean().item<double>());
     }
     at_q = c.at_next;
     q = c.next;
   }
+  last_accept_ = n_steps > 0 ? accepted / static_cast<double>(n_steps) : torch::Tensor();
   return q;
 }
 
 SamplerPtr make_hmc(const Config& cfg) {
-  return std::make_unique<HmcSampler>(cfg.get<double>("step_size"), cfg.get<long>("n_leapfrog"));
+  check_step_and_noise(cfg, true);
+  const long l = cfg.get<long>("n_leapfrog");
+  if (l < 1) throw UserError(fmt::format("{} must be >= 1 (got {})", cfg.full_key("n_leapfrog"), l));
+  return std::make_unique<HmcSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise"), l);
 }
 
 }  // namespace stanley

@@ -2,13 +2,23 @@
 
 #include <cmath>
 
+#include "samplers/metropolis_adjusted.h"
+
 namespace stanley {
 
-LangevinSampler::LangevinSampler(double step_size, double noise)
-    : ExplicitStepSampler(std::sqrt(step_size) * noise), s_(step_size) {}
+GaussianKernel LangevinSampler::step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
+  return {z + (0.5 * s_) * grad, torch::full({}, std::sqrt(s_) * eps_, z.options()), false};
+}
 
 SamplerPtr make_langevin(const Config& cfg) {
+  check_step_and_noise(cfg, false);
   return std::make_unique<LangevinSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise"));
+}
+
+SamplerPtr make_mala(const Config& cfg) {
+  check_step_and_noise(cfg, true);
+  return std::make_unique<MetropolisAdjusted>(
+      std::make_unique<LangevinSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise")));
 }
 
 }  // namespace stanley

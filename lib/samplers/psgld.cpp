@@ -23,6 +23,7 @@ torch::Tensor PsgldSampler::sample(EnergyModel& energy, const torch::Tensor& z0,
 }
 
 SamplerPtr make_psgld(const Config& cfg) {
+  check_step_and_noise(cfg, false);
   return std::make_unique<PsgldSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise"),
                                         cfg.get<double>("alpha"), cfg.get<double>("lambda"));
 }

@@ -1,9 +1,42 @@
 #include "samplers/sampler.h"
 
+#include <fmt/format.h>
+
+#include "samplers/adapted_step.h"
+
 namespace stanley {
 
 SamplerPtr make_sampler(const Config& sampler_cfg) {
-  return sampler_registry().get(sampler_cfg.get<std::string>("name")).factory(sampler_cfg);
+  SamplerPtr sampler = sampler_registry().get(sampler_cfg.get<std::string>("name")).factory.make(sampler_cfg);
+  if (sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step")) {
+    if (!sampler->adaptable())
+      throw UserError(fmt::format("{}=true: sampler '{}' has no Metropolis-Hastings test or no step size to adapt "
+                                  "(stanley_mh adapts s only with gamma_times_s: true)",
+                                  sampler_cfg.full_key("adapt_step"), sampler_cfg.get<std::string>("name")));
+    const double target = sampler_cfg.get<double>("target_accept");
+    const double rate = sampler_cfg.get<double>("adapt_rate");
+    if (!(target > 0 && target < 1)) throw UserError(fmt::format("{} must be in (0, 1)", sampler_cfg.full_key("target_accept")));
+    if (!(rate > 0)) throw UserError(fmt::format("{} must be > 0", sampler_cfg.full_key("adapt_rate")));
+    sampler = std::make_unique<AdaptedStep>(std::move(sampler), target, rate);
+  }
+  return sampler;
+}
+
+double temperature_of(const Config& sampler_cfg) {
+  if (!sampler_cfg.has("noise")) return 0.0;
+  const double eps = sampler_cfg.get<double>("noise");
+  return eps * eps;
+}
+
+void check_step_and_noise(const Config& cfg, bool need_noise) {
+  const double s = cfg.get<double>("step_size");
+  if (!(s > 0)) throw UserError(fmt::format("{} must be > 0 (got {})", cfg.full_key("step_size"), s));
+  if (!cfg.has("noise")) return;
+  const double eps = cfg.get<double>("noise");
+  if (need_noise && !(eps > 0))
+    throw UserError(fmt::format("{} must be > 0 for {}: its test is on exp(f/ε²) (got {})", cfg.full_key("noise"),
+                                cfg.get<std::string>("name"), eps));
+  if (!(eps >= 0)) throw UserError(fmt::format("{} must be >= 0 (got {})", cfg.full_key("noise"), eps));
 }
 
 torch::Tensor per_sample_norm(const torch::Tensor& t) { return t.flatten(1).norm(2, 1); }
@@ -17,52 +50,37 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
   if (trace->observe) trace->observe(z_next);
 }
 
-torch::Tensor ExplicitStepSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+std::optional<GaussianKernel> GaussianStepSampler::kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
+  if (!markov()) return std::nullopt;
+  return step_kernel(z, grad);
+}
+
+torch::Tensor GaussianStepSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
                                           at::Generator& gen, ChainTrace* trace) {
   FrozenParameters frozen(energy);
   torch::Tensor z = z0.detach();
+  EnergyGrad eg = energy_and_grad(energy, z);
+  begin(energy, z, eg.grad);
   for (std::int64_t k = 0; k < n_steps; ++k) {
-    const EnergyGrad eg = energy_and_grad(energy, z);
-    torch::Tensor next = z + drift(eg.grad);
-    if (noise_sd_ != 0.0) next = next + noise_sd_ * normal_like(z, gen);
-    record_common_stats(trace, eg, z, next);
+    if (k > 0) eg = energy_and_grad(energy, z);
+    const GaussianKernel kn = step_kernel(z, eg.grad);
+    torch::Tensor next = kn.std.defined() ? kernel_draw(kn, normal_like(z, gen)) : kn.mean;
+    if (trace) {
+      record_common_stats(trace, eg, z, next);
+      record_extra(trace, eg.grad);
+    }
     z = next;
   }
+  end(z);
   return z;
 }
 
-torch::Tensor GaussianMhSampler::log_proposal(const torch::Tensor& to, const torch::Tensor& from,
-                                              const torch::Tensor& grad_from) const {
-  const Proposal p = proposal(from, grad_from);
-  const torch::Tensor var = p.var.expand_as(to);
-  return -((to - p.mean).pow(2) / (2.0 * var) + 0.5 * var.log()).flatten(1).sum(1);
+torch::Tensor log_gaussian(const torch::Tensor& x, const GaussianKernel& k) {
+  const torch::Tensor sd = k.std.expand_as(x);
+  return -(0.5 * ((x - k.mean) / sd).pow(2) + sd.log()).flatten(1).sum(1);
 }
 
-torch::Tensor GaussianMhSampler::log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z,
-                                                  const EnergyGrad& at_y, const torch::Tensor& y) const {
-  return at_y.f - at_z.f + log_proposal(z, y, at_y.grad) - log_proposal(y, z, at_z.grad);
-}
-
-torch::Tensor GaussianMhSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                                        at::Generator& gen, ChainTrace* trace) {
-  FrozenParameters frozen(energy);
-  torch::Tensor z = z0.detach();
-  EnergyGrad at_z = energy_and_grad(energy, z);
-  for (std::int64_t k = 0; k < n_steps; ++k) {
-    const Proposal p = proposal(z, at_z.grad);
-    const torch::Tensor y = p.mean + p.var.sqrt() * normal_like(z, gen);
-    const EnergyGrad at_y = energy_and_grad(energy, y);
-    MhChoice c = metropolis_choice(z, at_z, y, at_y, log_accept_ratio(at_z, z, at_y, y), gen);
-    if (trace) {
-      record_common_stats(trace, at_z, z, c.next);
-      trace->add("accept_rate", c.accepted.to(torch::kFloat).mean().item<double>());
-      record_extra(trace, at_z.grad);
-    }
-    at_z = c.at_next;
-    z = c.next;
-  }
-  return z;
-}
+torch::Tensor kernel_draw(const GaussianKernel& k, const torch::Tensor& noise) { return k.mean + k.std * noise; }
 
 torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
   std::vector<std::int64_t> view(like.dim(), 1);

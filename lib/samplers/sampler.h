@@ -1,13 +1,19 @@
 #pragma once
-// The sampler seam: energy, initial states, number of steps, generator -> final states, plus
-// per-step chain statistics when a trace is asked for (at log intervals only: each statistic
-// costs a device sync).
+// The sampler seam.
+//
+// One target for every sampler (README "Samplers: one target"):
+//     π_T(z) ∝ exp(f(z) / T),   T = ε²,   ε = sampler.noise.
+// The unadjusted step z + (s/2)∇f + √s·ε·ξ equals z + (sT/2)∇(f/T) + √(sT)·ξ: Langevin with step sT on
+// log π_T, so its stationary law is π_T up to the O(s) discretisation bias. Metropolis–Hastings
+// samplers (mala, stanley_mh, hmc) test on f/T and leave π_T exactly invariant. gd has no noise: T = 0,
+// it climbs to a mode. Comparisons are therefore made at one ε for all samplers.
 
 #include <torch/torch.h>
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,38 +31,92 @@ struct ChainTrace {
   void add(const std::string& name, double value) { per_step[name].push_back(value); }
 };
 
+// One transition z → z' ~ N(mean, diag std²). The one owner of each sampler's step formula: the sampler's
+// loop, its Metropolis–Hastings adjustment and the couplings all use it.
+struct GaussianKernel {
+  torch::Tensor mean;
+  torch::Tensor std;             // broadcastable to mean; undefined for a deterministic step (gd)
+  bool state_dependent = false;  // std varies with z (rejection coupling) rather than constant (reflection)
+};
+
+class Sampler;
+using SamplerPtr = std::unique_ptr<Sampler>;
+
 class Sampler {
  public:
   virtual ~Sampler() = default;
   // Runs n_steps transitions from z0 (not modified). The model's parameters are frozen meanwhile.
   virtual torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
                                at::Generator& gen, ChainTrace* trace) = 0;
+  // A copy with the same settings and carried state; sampling with it leaves this one untouched
+  // (evaluation chains must not become STANLEY's "previous samples" or move an adapted step).
+  virtual SamplerPtr fork() const = 0;
+
+  // T of the target π_T ∝ exp(f/T).
+  virtual double temperature() const = 0;
+  // True when every transition leaves π_T exactly invariant (a Metropolis–Hastings test): TFP's
+  // is_calibrated. Unadjusted samplers carry a discretisation bias.
+  virtual bool exact() const { return false; }
+  // The transition at z as a Gaussian kernel of z alone (∇f(z) given), where it is one: unadjusted
+  // Markov samplers. Couplings and the MH adjustment use it.
+  virtual std::optional<GaussianKernel> kernel(const torch::Tensor& /*z*/, const torch::Tensor& /*grad*/) const {
+    return std::nullopt;
+  }
+  // Whether kernel() exists and has noise, so that two chains can be coupled to meet.
+  virtual bool couplable() const { return false; }
+
   // Gradient evaluations per transition, for ESS per gradient (HMC: its leapfrog count).
   virtual double gradients_per_step() const { return 1.0; }
-  // MH samplers expose their step size for adaptation (dual averaging); others return false.
+  // The Langevin-equivalent step s (HMC: its leapfrog h is ε√s). MH samplers may adapt it.
+  virtual double step_size() const = 0;
   virtual bool adaptable() const { return false; }
-  virtual double step_size() const { return 0.0; }
   virtual void set_step_size(double) {}
-};
-using SamplerPtr = std::unique_ptr<Sampler>;
+  // Mean acceptance of the last sample() call as a 0-dim tensor on the chains' device; undefined for
+  // samplers without an MH test. Reading it is the caller's one host sync.
+  virtual torch::Tensor last_accept_rate() const { return {}; }
 
-// Samplers of the form z ← z + drift(∇f(z)) + σ·ξ with a constant σ (Langevin, tamed Langevin, and
-// gradient ascent with σ = 0): one loop, each sampler says only its drift.
-class ExplicitStepSampler : public Sampler {
+  // State carried from one sample() call to the next (STANLEY's previous samples, an adapted step);
+  // saved in checkpoints so that a resumed run continues exactly.
+  virtual std::map<std::string, torch::Tensor> state() const { return {}; }
+  virtual void load_state(const std::map<std::string, torch::Tensor>& /*state*/) {}
+};
+
+// Samplers whose transition is one Gaussian kernel step z' = mean(z) + std(z)·ξ (Langevin, STANLEY,
+// tamed Langevin, gd with no noise): one loop, each sampler says only its kernel.
+class GaussianStepSampler : public Sampler {
  public:
-  explicit ExplicitStepSampler(double noise_sd) : noise_sd_(noise_sd) {}
   torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
                        ChainTrace* trace) override;
-  virtual torch::Tensor drift(const torch::Tensor& grad) const = 0;
+  // The kernel the loop uses; may depend on per-call state (STANLEY's γ fixed for an iteration).
+  virtual GaussianKernel step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const = 0;
+  std::optional<GaussianKernel> kernel(const torch::Tensor& z, const torch::Tensor& grad) const override;
+  bool couplable() const override { return markov() && temperature() > 0; }
+  // Whether step_size() changes the kernel (STANLEY's eq. 4 has no s: only with gamma_times_s).
+  virtual bool uses_step_size() const { return true; }
+  // Sampler-specific per-step statistics (called only when tracing).
+  virtual void record_extra(ChainTrace* /*trace*/, const torch::Tensor& /*grad*/) const {}
 
- private:
-  double noise_sd_;
+ protected:
+  // False when step_kernel depends on more than z (STANLEY's γ from another state).
+  virtual bool markov() const { return true; }
+  // Called once per sample() with the start and ∇f there, and with the final states.
+  virtual void begin(EnergyModel& /*energy*/, const torch::Tensor& /*z0*/, const torch::Tensor& /*grad0*/) {}
+  virtual void end(const torch::Tensor& /*z*/) {}
 };
 
-using SamplerFactory = std::function<SamplerPtr(const Config&)>;
-Registry<SamplerFactory>& sampler_registry();
-// Builds the sampler named by `name` in the `sampler` config section.
+// What the registry holds per sampler: how to build it from its config section, and what a long-chain
+// measurement (`stanley diagnose`) changes in that config so that the chain is one Markov kernel.
+struct SamplerRecipe {
+  std::function<SamplerPtr(const Config&)> make;
+  std::string long_chain_overrides = "{}";  // YAML mapping merged into the sampler section
+};
+Registry<SamplerRecipe>& sampler_registry();
+// Builds the sampler named by `name` in the `sampler` config section; wraps it in step adaptation when
+// the section says `adapt_step: true`.
 SamplerPtr make_sampler(const Config& sampler_cfg);
+
+// T = ε² from a sampler section's `noise` (0 where it has none: gd).
+double temperature_of(const Config& sampler_cfg);
 
 // Statistics every sampler records per step: mean f(z_k), mean ‖∇f(z_k)‖, mean ‖z_k − z_{k−1}‖;
 // also hands z_next to trace->observe. Every sampler calls it once per step.
@@ -66,31 +126,14 @@ void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::T
 // Per-sample Euclidean norm: [batch, ...] -> [batch].
 torch::Tensor per_sample_norm(const torch::Tensor& t);
 
-// Metropolis–Hastings samplers whose proposal is a diagonal Gaussian N(m(z), diag v(z)) built from
-// ∇f(z) (MALA, STANLEY-MH): one loop and one acceptance ratio, each sampler says only m and v.
-class GaussianMhSampler : public Sampler {
- public:
-  struct Proposal {
-    torch::Tensor mean, var;  // var broadcastable to mean
-  };
-  virtual Proposal proposal(const torch::Tensor& z, const torch::Tensor& grad) const = 0;
-
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
-                       ChainTrace* trace) override;
-  bool adaptable() const override { return true; }
-  // log q(to | from) up to a constant, per chain, given ∇f(from); log-determinant included.
-  torch::Tensor log_proposal(const torch::Tensor& to, const torch::Tensor& from, const torch::Tensor& grad_from) const;
-  // log of the MH acceptance ratio f(y) − f(z) + log q(z|y) − log q(y|z), per chain.
-  torch::Tensor log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z, const EnergyGrad& at_y,
-                                 const torch::Tensor& y) const;
-
- protected:
-  // Sampler-specific per-step statistics (called only when tracing).
-  virtual void record_extra(ChainTrace* /*trace*/, const torch::Tensor& /*grad*/) const {}
-};
-
 // A per-chain [batch] mask viewed to broadcast against `like` ([batch, ...]).
 torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like);
+
+// log N(x; mean, diag std²) per chain, constants dropped, log-determinant kept.
+torch::Tensor log_gaussian(const torch::Tensor& x, const GaussianKernel& k);
+
+// A draw from the kernel with the given standard normal noise.
+torch::Tensor kernel_draw(const GaussianKernel& k, const torch::Tensor& noise);
 
 // The Metropolis–Hastings choice per chain: y where log U < log_ratio, else z; f and ∇f follow.
 struct MhChoice {
@@ -103,5 +146,8 @@ MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const
 
 // Standard normal noise like `like`, drawn from `gen` on like's device.
 torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen);
+
+// Checks shared by sampler factories: step_size > 0 and noise ≥ 0 (noise > 0 where `need_noise`).
+void check_step_and_noise(const Config& cfg, bool need_noise);
 
 }  // namespace stanley

@@ -2,60 +2,97 @@
 
 #include <fmt/format.h>
 
+#include "samplers/metropolis_adjusted.h"
+
 namespace stanley {
+namespace {
+constexpr const char* kPreviousKey = "stanley_previous_samples";
+}
 
-torch::Tensor StanleySampler::step_sizes(const torch::Tensor& grad) const {
+torch::Tensor StanleySampler::gamma(const torch::Tensor& grad) const {
   torch::Tensor magnitude = grad.abs();
-  if (o_.scale == Scale::kL2) {
-    magnitude = per_chain(grad.flatten(1).norm(2, 1), grad).expand_as(grad);
+  if (o_.scale == Scale::kL2) magnitude = per_chain(per_sample_norm(grad), grad).expand_as(grad);
+  // th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
+  return gamma_max() * (o_.th / torch::clamp_min(magnitude, o_.th));
+}
+
+GaussianKernel StanleySampler::step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
+  const torch::Tensor g = o_.gamma_at == GammaAt::kEveryStep ? gamma(grad) : gamma_;
+  return {z + 0.5 * g * grad, o_.noise * g.sqrt(), true};
+}
+
+void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const torch::Tensor& grad0) {
+  if (o_.gamma_at == GammaAt::kEveryStep) return;
+  if (o_.gamma_at == GammaAt::kChainStart || !previous_.defined()) {
+    // The first iteration has no previous samples: γ from the chains' own start.
+    gamma_ = gamma(grad0);
+    return;
   }
-  return (o_.step_size * o_.th) / torch::clamp_min(magnitude, o_.th);
-}
-
-torch::Tensor StanleySampler::step(const torch::Tensor& z, const torch::Tensor& grad, const torch::Tensor& gamma,
-                                   const torch::Tensor& noise) const {
-  return z + 0.5 * gamma * grad + o_.noise * gamma.sqrt() * noise;
-}
-
-torch::Tensor StanleySampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                                     at::Generator& gen, ChainTrace* trace) {
-  FrozenParameters frozen(energy);
-  torch::Tensor z = z0.detach();
-  torch::Tensor gamma;
-  for (std::int64_t k = 0; k < n_steps; ++k) {
-    const EnergyGrad eg = energy_and_grad(energy, z);
-    // Algorithm 1, line 3: γ is set from the gradient at the chain's start, once per EBM iteration.
-    if (k == 0 || o_.stepsize == StepsizeMode::kPerStep) gamma = step_sizes(eg.grad);
-    torch::Tensor next = step(z, eg.grad, gamma, normal_like(z, gen));
-    record_common_stats(trace, eg, z, next);
-    record_gamma_stats(trace, gamma, o_.step_size);
-    z = next;
+  // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
+  // keeps: chain j takes chain (j mod M)'s γ.
+  torch::Tensor source = previous_;
+  if (source.size(0) != z0.size(0)) {
+    source = source.index_select(0, torch::arange(z0.size(0), source.options().dtype(torch::kLong)) % source.size(0));
   }
-  return z;
+  gamma_ = gamma(energy_and_grad(energy, source).grad);
 }
 
-void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double step_size) {
+void StanleySampler::end(const torch::Tensor& z) {
+  if (o_.gamma_at == GammaAt::kPreviousSamples) previous_ = z.detach();
+}
+
+void StanleySampler::record_extra(ChainTrace* trace, const torch::Tensor& grad) const {
+  record_gamma_stats(trace, o_.gamma_at == GammaAt::kEveryStep ? gamma(grad) : gamma_, gamma_max());
+}
+
+std::map<std::string, torch::Tensor> StanleySampler::state() const {
+  if (!previous_.defined()) return {};
+  return {{kPreviousKey, previous_}};
+}
+
+void StanleySampler::load_state(const std::map<std::string, torch::Tensor>& state) {
+  auto it = state.find(kPreviousKey);
+  if (it != state.end()) previous_ = it->second;
+}
+
+void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double gamma_max) {
   if (!trace) return;
   trace->add("gamma_mean", gamma.mean().item<double>());
   trace->add("gamma_min", gamma.min().item<double>());
-  trace->add("clip_frac", (gamma < step_size).to(torch::kFloat).mean().item<double>());
+  trace->add("clip_frac", (gamma < gamma_max).to(torch::kFloat).mean().item<double>());
 }
 
-SamplerPtr make_stanley(const Config& cfg) {
+StanleySampler::Options stanley_options(const Config& cfg) {
   StanleySampler::Options o;
   o.step_size = cfg.get<double>("step_size");
   o.noise = cfg.get<double>("noise");
   o.th = cfg.get<double>("th");
-  const auto mode = cfg.get<std::string>("stepsize");
-  if (mode == "per_iteration") o.stepsize = StanleySampler::StepsizeMode::kPerIteration;
-  else if (mode == "per_step") o.stepsize = StanleySampler::StepsizeMode::kPerStep;
-  else throw UserError(fmt::format("{}: '{}' is not one of per_iteration, per_step", cfg.full_key("stepsize"), mode));
+  const auto at = cfg.get<std::string>("gamma_at");
+  if (at == "previous_samples") o.gamma_at = StanleySampler::GammaAt::kPreviousSamples;
+  else if (at == "chain_start") o.gamma_at = StanleySampler::GammaAt::kChainStart;
+  else if (at == "every_step") o.gamma_at = StanleySampler::GammaAt::kEveryStep;
+  else throw UserError(fmt::format("{}: '{}' is not one of previous_samples, chain_start, every_step", cfg.full_key("gamma_at"), at));
+  o.gamma_times_s = cfg.get<bool>("gamma_times_s");
   const auto scale = cfg.get<std::string>("scale");
   if (scale == "elementwise") o.scale = StanleySampler::Scale::kElementwise;
   else if (scale == "l2") o.scale = StanleySampler::Scale::kL2;
   else throw UserError(fmt::format("{}: '{}' is not one of elementwise, l2", cfg.full_key("scale"), scale));
-  if (!(o.th > 0)) throw UserError(fmt::format("{} must be > 0", cfg.full_key("th")));
-  return std::make_unique<StanleySampler>(o);
+  if (!(o.th > 0)) throw UserError(fmt::format("{} must be > 0 (got {})", cfg.full_key("th"), o.th));
+  return o;
+}
+
+SamplerPtr make_stanley(const Config& cfg) {
+  check_step_and_noise(cfg, false);
+  return std::make_unique<StanleySampler>(stanley_options(cfg));
+}
+
+SamplerPtr make_stanley_mh(const Config& cfg) {
+  check_step_and_noise(cfg, true);
+  StanleySampler::Options o = stanley_options(cfg);
+  if (o.gamma_at != StanleySampler::GammaAt::kEveryStep)
+    throw UserError(fmt::format("{} must be every_step for stanley_mh: its test needs γ as a function of the state",
+                                cfg.full_key("gamma_at")));
+  return std::make_unique<MetropolisAdjusted>(std::make_unique<StanleySampler>(o));
 }
 
 }  // namespace stanley

@@ -3,40 +3,69 @@
 
 namespace stanley {
 
-// STANLEY (Karimi, Xie & Li, 2023), Algorithm 1 lines 3-4:
-//   γ = s·th / max(th, |∇f(z)|)          (per coordinate)
-//   z ← z + (γ/2)⊙∇f(z) + √γ⊙ε·ξ
-// Where |∇f| exceeds th the drift becomes (s·th/2)·sign(∇f) and the noise shrinks with it.
-class StanleySampler : public Sampler {
+// STANLEY (Karimi, Xie & Li, 2023), Algorithm 1, eq. (4)-(5), per coordinate:
+//   γ_t = th / max(th, |∇f_θt(z_{t−1}^m)|)          (4)
+//   z_k = z_{k−1} + (γ_t/2)⊙∇f(z_{k−1}) + √γ_t⊙ε·ξ   (5)
+// where z_{t−1}^m is chain m's sample from the previous EBM iteration and γ_t stays fixed for the K
+// steps of iteration t. Where |∇f| exceeds th the drift is (th/2)·sign(∇f) and the noise shrinks with it.
+// With γ fixed the K steps are Langevin preconditioned by diag γ: stationary law ≈ π_T, T = ε².
+//
+// Variants (ablations, README "STANLEY variants"):
+//   gamma_at: previous_samples (eq. 4) | chain_start (γ from ∇f at z_0 of the same chain) |
+//             every_step (γ from ∇f at the current state: the Markov kernel of the ergodicity analysis)
+//   gamma_times_s: false (eq. 4) | true (γ multiplied by the step s, so γ ≤ s as Langevin's step)
+//   scale: elementwise (the paper) | l2 (one γ per sample from ‖∇f‖, the isotropic ablation)
+class StanleySampler : public GaussianStepSampler {
  public:
-  enum class StepsizeMode { kPerIteration, kPerStep };
+  enum class GammaAt { kPreviousSamples, kChainStart, kEveryStep };
   enum class Scale { kElementwise, kL2 };
 
   struct Options {
     double step_size = 0.14;
     double noise = 1.0;
     double th = 0.01;
-    StepsizeMode stepsize = StepsizeMode::kPerIteration;
+    GammaAt gamma_at = GammaAt::kPreviousSamples;
+    bool gamma_times_s = false;
     Scale scale = Scale::kElementwise;
   };
 
   explicit StanleySampler(Options o) : o_(o) {}
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
-                       ChainTrace* trace) override;
+  GaussianKernel step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const override;
+  SamplerPtr fork() const override { return std::make_unique<StanleySampler>(*this); }
+  double temperature() const override { return o_.noise * o_.noise; }
+  double step_size() const override { return o_.step_size; }
+  void set_step_size(double s) override { o_.step_size = s; }
+  bool uses_step_size() const override { return o_.gamma_times_s; }
+  void record_extra(ChainTrace* trace, const torch::Tensor& grad) const override;
+  std::map<std::string, torch::Tensor> state() const override;
+  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
-  // γ from a gradient: elementwise, or from each sample's ‖∇f‖ (the isotropic ablation).
-  torch::Tensor step_sizes(const torch::Tensor& grad) const;
-  // One transition with a given γ (exposed for tests against hand-computed steps).
-  torch::Tensor step(const torch::Tensor& z, const torch::Tensor& grad, const torch::Tensor& gamma,
-                     const torch::Tensor& noise) const;
+  // γ from a gradient (eq. 4, or a variant).
+  torch::Tensor gamma(const torch::Tensor& grad) const;
+  // The largest γ: 1, or s with gamma_times_s.
+  double gamma_max() const { return o_.gamma_times_s ? o_.step_size : 1.0; }
+  const Options& options() const { return o_; }
+
+ protected:
+  bool markov() const override { return o_.gamma_at == GammaAt::kEveryStep; }
+  void begin(EnergyModel& energy, const torch::Tensor& z0, const torch::Tensor& grad0) override;
+  void end(const torch::Tensor& z) override;
 
  private:
+  // γ of the current call (unused with every_step).
+  torch::Tensor gamma_for_call(const torch::Tensor& grad) const;
   Options o_;
+  torch::Tensor gamma_;     // fixed for the current call's K steps
+  torch::Tensor previous_;  // z_{t−1}: the last call's final states (previous_samples only)
 };
 
-// Per-step γ statistics: mean, min, and the fraction of coordinates clipped below the step s.
-void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double step_size);
+// Per-step γ statistics: mean, min, and the fraction of coordinates clipped (γ below its maximum).
+void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double gamma_max);
 
+// Reads the STANLEY keys of a sampler section (step_size, noise, th, gamma_at, gamma_times_s, scale).
+StanleySampler::Options stanley_options(const Config& cfg);
 SamplerPtr make_stanley(const Config& cfg);
+// STANLEY's kernel with γ from the current state as a Metropolis–Hastings proposal: exact for π_T.
+SamplerPtr make_stanley_mh(const Config& cfg);
 
 }  // namespace stanley

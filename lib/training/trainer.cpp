@@ -9,6 +9,10 @@
 #include "training/optimizer.h"
 
 namespace stanley {
+namespace {
+// Checkpoint entries that belong to the sampler (STANLEY's previous samples, an adapted step).
+const std::string kSamplerStatePrefix = "sampler/";
+}  // namespace
 
 TrainSettings TrainSettings::from_config(const Config& cfg) {
   TrainSettings s;
@@ -72,6 +76,7 @@ void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrac
 std::map<std::string, torch::Tensor> Trainer::extra_state() const {
   std::map<std::string, torch::Tensor> extra;
   if (init_.persistent() && init_.bank().defined()) extra["chain_bank"] = init_.bank();
+  for (const auto& [name, t] : sampler_.state()) extra[kSamplerStatePrefix + name] = t;
   return extra;
 }
 
@@ -81,6 +86,11 @@ void Trainer::run(RunContext& ctx) {
     std::map<std::string, torch::Tensor> extra;
     start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device, &extra);
     if (extra.count("chain_bank")) init_.set_bank(extra.at("chain_bank").to(ctx.device));
+    std::map<std::string, torch::Tensor> sampler_state;
+    for (const auto& [name, t] : extra) {
+      if (name.rfind(kSamplerStatePrefix, 0) == 0) sampler_state[name.substr(kSamplerStatePrefix.size())] = t.to(ctx.device);
+    }
+    sampler_.load_state(sampler_state);
     ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
   } else {
     evaluate(ctx, 0);
@@ -127,6 +137,7 @@ void Trainer::run(RunContext& ctx) {
       ctx.h5.append_scalar("f_neg", it, fn);
       ctx.h5.append_scalar("f_diff", it, fd - fn);
       ctx.h5.append_scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
+      if (sampler_.adaptable()) ctx.h5.append_scalar("sampler_step_size", it, sampler_.step_size());
       log_chain(ctx, it, trace, fd, fn);
       t_log = now;
       it_log = it;
