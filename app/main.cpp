@@ -32,7 +32,7 @@ commands:
   rerun RUN_DIR [OVERRIDES...]     a new run with RUN_DIR's saved overrides (plus any given)
   list                             registered experiments, samplers, models and datasets
   diagnose RUN_DIR [checkpoint=ITER] [samplers=[langevin,stanley]] [chains=64] [steps=2000]
-           [pairs=256] [lag=1] [superchain=8] [seed=0] [adapt=false] [target_accept=0.8]
+           [pairs=256] [lag=1] [superchain=8] [seed=0] [adapt=false] [target_accept=<sampler's own>]
                                    long-chain ESS, R-hat, ESS per gradient and coupling TV/rho
                                    of samplers on the run's frozen model -> RUN_DIR/diagnostics.h5
   stats data=NAME [OVERRIDES...]   reference statistics of real images for FID/KID, per
