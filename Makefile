@@ -35,7 +35,7 @@ app: deps configure
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# Rings at scale=small (4,000 iterations, K=100), both samplers side by side (one thread each), then
+# Rings at scale=small (3,000 iterations, K=100), both samplers side by side (one thread each), then
 # Fig. 1's layout with the exact-sample reference. STANLEY's settings: configs/experiment/rings.yaml.
 demo: app
 	@mkdir -p results/demo/$(STAMP)

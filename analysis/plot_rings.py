@@ -86,8 +86,9 @@ def main():
         if run["status"].startswith("diverged"):
             fig.text(0.01, 1 - (row + 0.5) / (len(runs) + 1.3), "diverged", color="red", rotation=90, fontsize=8)
 
+    bottom = grid[len(runs), :].subgridspec(1, 2)
     for c, (metric, title) in enumerate([("kl_density", "KL(true ‖ model density)"), ("kl_samples", "KL(true ‖ sample histogram)")]):
-        ax = fig.add_subplot(grid[len(runs), c * cols // 2:(c + 1) * cols // 2 if cols > 1 else 1])
+        ax = fig.add_subplot(bottom[0, c])
         for row, run in enumerate(runs):
             if metric in run["scalars"]:
                 step, value = run["scalars"][metric]
@@ -97,8 +98,6 @@ def main():
             step, value = exact[0]
             ax.plot(step, value, ls="--", color="k", lw=1, label="exact samples, same N")
         ax.set_xlabel("iteration"), ax.set_title(title, fontsize=9), ax.set_yscale("log"), ax.legend(fontsize=7)
-        if cols == 1:
-            break
 
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
