@@ -11,6 +11,7 @@
 #include "experiment/experiment.h"
 #include "experiment/runner.h"
 #include "experiment/stats.h"
+#include "experiments/registry.h"
 #include "io/config.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
@@ -105,13 +106,13 @@ int run_command(const std::vector<std::string>& args) {
       fmt::print("{}", emit_yaml(composed.root));
       return 0;
     }
-    const fs::path dir = start_run(composed);
+    const fs::path dir = start_run(composed, experiment_registry());
     fmt::print("{}\n", dir.string());
     return 0;
   }
   if (command == "resume") {
     if (tail.size() != 1) throw UserError("resume takes exactly one run directory");
-    fmt::print("{}\n", resume_run(tail[0]).string());
+    fmt::print("{}\n", resume_run(tail[0], experiment_registry()).string());
     return 0;
   }
   if (command == "diagnose") {
@@ -122,7 +123,7 @@ int run_command(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "stats") {
-    run_stats(config_dir, tail);
+    run_stats(config_dir, tail, experiment_registry());
     return 0;
   }
   throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list, diagnose, stats", command));

@@ -1,15 +1,16 @@
 // The experiment registry's table. A new experiment: one file in experiments/, one line here, and
 // its YAML in configs/experiment/.
-#include "experiment/experiment.h"
+#include "experiments/registry.h"
+
 #include "experiments/image_ebm.h"
 #include "experiments/image_inpaint.h"
 #include "experiments/rings.h"
 
 namespace stanley {
 
-Registry<ExperimentFactory>& experiment_registry() {
-  static Registry<ExperimentFactory> table = [] {
-    Registry<ExperimentFactory> r("experiment");
+const ExperimentRegistry& experiment_registry() {
+  static const ExperimentRegistry table = [] {
+    ExperimentRegistry r("experiment");
     r.add("rings", "2-D rings toy, exact density KL/TV on a grid (paper Fig. 1)", make_rings_experiment);
     r.add("fmnist", "Fashion-MNIST 28 px, fid_fmnist from the suite's own feature net (CPU scale)", make_image_ebm_experiment);
     r.add("cifar10", "CIFAR-10 32 px, FID curves (paper Fig. 4)", make_image_ebm_experiment);

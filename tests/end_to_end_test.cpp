@@ -38,7 +38,9 @@ TEST_P(EndToEnd, SmokeRunWritesMetricsAndLearns) {
     EXPECT_TRUE(h5.exists(std::string("/scalars/") + name)) << name;
   }
   EXPECT_EQ(h5.shape("/chains/grad_norm")[1], 30u);  // one column per MCMC step (K = 30)
-  if (GetParam() == "stanley") EXPECT_TRUE(h5.exists("/chains/clip_frac"));
+  if (GetParam() == "stanley") {
+    EXPECT_TRUE(h5.exists("/chains/clip_frac"));
+  }
   EXPECT_TRUE(h5.exists("/samples/200"));
   EXPECT_EQ(h5.read_string_attr("status"), "finished");
   EXPECT_FALSE(h5.read_string_attr("git_sha").empty());
@@ -109,7 +111,9 @@ TEST(EndToEndRun, CarriedSamplerStateResumesExactly) {
     for (const char* name : {"loss", "kl_samples", "chain_grad_norm"}) {
       EXPECT_EQ(series(tmp / "cut", name), series(tmp / "whole", name)) << sampler << " " << name;
     }
-    if (sampler == "mala") EXPECT_EQ(series(tmp / "cut", "sampler_step_size"), series(tmp / "whole", "sampler_step_size"));
+    if (sampler == "mala") {
+      EXPECT_EQ(series(tmp / "cut", "sampler_step_size"), series(tmp / "whole", "sampler_step_size"));
+    }
   }
 }
 

@@ -3,6 +3,8 @@
 // `stanley stats`, and the errors for missing data.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "io/h5_file.h"
 #include "test_support.h"
 

@@ -76,7 +76,7 @@ ImageSet load_cifar10(const Config& cfg, const std::string& split) {
                                 "(cifar-10-batches-bin/ with data_batch_1..5.bin, test_batch.bin)", root.string()));
   }
   std::vector<fs::path> sources;
-  for (const fs::path dir : {root, root / "cifar-10-batches-bin"})
+  for (const fs::path& dir : {root, root / "cifar-10-batches-bin"})
     if (fs::is_directory(dir))
       for (const auto& e : fs::directory_iterator(dir))
         if (e.path().extension() == ".bin") sources.push_back(e.path());

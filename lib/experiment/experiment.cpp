@@ -2,8 +2,8 @@
 
 namespace stanley {
 
-std::unique_ptr<Experiment> make_experiment(const std::string& name) {
-  return experiment_registry().get(name).factory();
+std::unique_ptr<Experiment> make_experiment(const ExperimentRegistry& experiments, const std::string& name) {
+  return experiments.get(name).factory();
 }
 
 }  // namespace stanley

@@ -1,11 +1,11 @@
 #pragma once
-// The experiment seam. An experiment composes lib/ pieces (data, model, sampler, trainer, metrics);
-// the registry's table and its registration lines live in experiments/registry.cpp.
+// The experiment seam. An experiment composes lib/ pieces (data, model, sampler, trainer, metrics).
+// The table of experiments lives above lib/, in experiments/registry.cpp; lib/ is handed it.
 
 #include <functional>
 #include <memory>
 
-#include "experiment/run_context.h"
+#include "training/run_context.h"
 #include "io/registry.h"
 
 namespace stanley {
@@ -20,7 +20,7 @@ class Experiment {
 };
 
 using ExperimentFactory = std::function<std::unique_ptr<Experiment>()>;
-Registry<ExperimentFactory>& experiment_registry();
-std::unique_ptr<Experiment> make_experiment(const std::string& name);
+using ExperimentRegistry = Registry<ExperimentFactory>;
+std::unique_ptr<Experiment> make_experiment(const ExperimentRegistry& experiments, const std::string& name);
 
 }  // namespace stanley

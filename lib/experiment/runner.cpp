@@ -28,13 +28,13 @@ struct Prepared {
   std::unique_ptr<Experiment> experiment;
 };
 
-Prepared prepare(const YAML::Node& root) {
+Prepared prepare(const YAML::Node& root, const ExperimentRegistry& experiments) {
   Config cfg(root);
   const torch::Device device = parse_device(cfg);
   const int threads = cfg.get<int>("threads");
   if (threads < 1) throw UserError("threads must be >= 1");
   torch::set_num_threads(threads);
-  auto experiment = make_experiment(cfg.get<std::string>("experiment"));
+  auto experiment = make_experiment(experiments, cfg.get<std::string>("experiment"));
   // Model initialisation draws from the global generator: give it its own derived stream.
   torch::manual_seed(derive_seed(cfg.get<std::uint64_t>("seed"), "init"));
   experiment->setup(cfg, device);
@@ -73,8 +73,8 @@ void run_recording_status(Experiment& experiment, RunContext& ctx) {
 
 }  // namespace
 
-fs::path start_run(const ComposedConfig& composed) {
-  Prepared p = prepare(composed.root);
+fs::path start_run(const ComposedConfig& composed, const ExperimentRegistry& experiments) {
+  Prepared p = prepare(composed.root, experiments);
   std::optional<fs::path> explicit_dir;
   if (p.cfg.has("run.dir")) explicit_dir = fs::path(p.cfg.get<std::string>("run.dir"));
   RunDir dir = RunDir::create(p.cfg.get<std::string>("run.root"), p.cfg.get<std::string>("experiment"), explicit_dir);
@@ -89,7 +89,7 @@ fs::path start_run(const ComposedConfig& composed) {
   return dir.path();
 }
 
-fs::path resume_run(const fs::path& path) {
+fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments) {
   RunDir dir = RunDir::open(path);
   YAML::Node root;
   try {
@@ -97,7 +97,7 @@ fs::path resume_run(const fs::path& path) {
   } catch (const YAML::Exception& e) {
     throw UserError(fmt::format("{}: {}", dir.config_file().string(), e.msg));
   }
-  Prepared p = prepare(root);
+  Prepared p = prepare(root, experiments);
   const auto ckpt = latest_checkpoint(dir.checkpoints_dir());
   const bool have_metrics = fs::exists(dir.metrics_file());
   H5File h5(dir.metrics_file(), have_metrics ? H5File::Mode::kReadWrite : H5File::Mode::kCreate);

@@ -4,13 +4,14 @@
 
 #include <filesystem>
 
+#include "experiment/experiment.h"
 #include "io/config.h"
 
 namespace stanley {
 
 // A new run from a composed config; returns its directory.
-std::filesystem::path start_run(const ComposedConfig& composed);
+std::filesystem::path start_run(const ComposedConfig& composed, const ExperimentRegistry& experiments);
 // Continues the run in `dir` from its latest checkpoint (from scratch when it has none).
-std::filesystem::path resume_run(const std::filesystem::path& dir);
+std::filesystem::path resume_run(const std::filesystem::path& dir, const ExperimentRegistry& experiments);
 
 }  // namespace stanley

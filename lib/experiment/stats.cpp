@@ -7,7 +7,8 @@
 
 namespace stanley {
 
-void run_stats(const std::filesystem::path& config_dir, std::vector<std::string> overrides) {
+void run_stats(const std::filesystem::path& config_dir, std::vector<std::string> overrides,
+               const ExperimentRegistry& experiments) {
   bool has_experiment = false;
   std::string data_name;
   for (const auto& o : overrides) {
@@ -15,7 +16,7 @@ void run_stats(const std::filesystem::path& config_dir, std::vector<std::string>
     if (o.rfind("data=", 0) == 0) data_name = o.substr(5);
   }
   if (!has_experiment) {
-    if (data_name.empty() || !experiment_registry().entries().count(data_name))
+    if (data_name.empty() || !experiments.contains(data_name))
       throw UserError("stats needs experiment=<image experiment> or data=<fmnist|cifar10|flowers|celeba>");
     overrides.insert(overrides.begin(), "experiment=" + data_name);
   }

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "data/dataset.h"
-#include "experiment/run_context.h"
+#include "training/run_context.h"
 #include "io/progress.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"

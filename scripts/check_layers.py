@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Fails when a file in lib/ includes a layer above its own, or anything in experiments/ or app/.
+
+The layers, lowest first (README "Layout"): io < data < models < samplers < {metrics, training} <
+experiment. metrics and training are siblings: neither includes the other.
+
+usage: check_layers.py SOURCE_DIR
+"""
+import pathlib
+import re
+import sys
+
+BELOW = {
+    "io": set(),
+    "data": {"io"},
+    "models": {"io"},
+    "samplers": {"io", "data", "models"},
+    "metrics": {"io", "data", "models", "samplers"},
+    "training": {"io", "data", "models", "samplers"},
+    "experiment": {"io", "data", "models", "samplers", "metrics", "training"},
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"/]+)/', re.M)
+
+
+def main():
+    lib = pathlib.Path(sys.argv[1]) / "lib"
+    bad = []
+    for layer, allowed in BELOW.items():
+        for path in sorted((lib / layer).glob("*.[ch]*")):
+            for target in INCLUDE.findall(path.read_text()):
+                if target != layer and target not in allowed:
+                    bad.append(f"{path.relative_to(lib.parent)} includes {target}/ (layer {layer} may include: "
+                               f"{', '.join(sorted(allowed)) or 'nothing'})")
+    unknown = sorted(p.name for p in lib.iterdir() if p.is_dir() and p.name not in BELOW)
+    if unknown:
+        bad.append(f"lib/ has folders with no layer: {', '.join(unknown)} (add them to scripts/check_layers.py)")
+    print("\n".join(bad) or f"layering: {sum(1 for _ in lib.rglob('*.[ch]*'))} files follow the layers")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
