@@ -246,6 +246,12 @@ std::string emit_yaml(const YAML::Node& node) {
   return std::string(out.c_str()) + "\n";
 }
 
+void Config::require(bool ok, const std::string& key, const std::string& limit) const {
+  if (ok) return;
+  const YAML::Node v = lookup(key);
+  throw UserError(fmt::format("{} must be {} (got {})", full_key(key), limit, v.IsScalar() ? v.Scalar() : emit_yaml(v)));
+}
+
 std::string hash_text(const std::string& text) {
   std::uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : text) {

@@ -51,6 +51,8 @@ class Config {
   const YAML::Node& node() const { return root_; }
   std::string to_yaml() const;
   std::string full_key(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+  // Bad input at config time: unless `ok`, a UserError "<full key> must be <limit> (got <value>)".
+  void require(bool ok, const std::string& key, const std::string& limit) const;
 
  private:
   YAML::Node lookup(const std::string& key) const;

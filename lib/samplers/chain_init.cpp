@@ -10,9 +10,11 @@ ChainInit::ChainInit(const Config& cfg, Dataset* data) : data_(data) {
     if (noise == "uniform") {
       low_ = cfg.get<double>("low");
       high_ = cfg.get<double>("high");
+      cfg.require(high_ > low_, "high", fmt::format("> {} ({})", cfg.full_key("low"), low_));
     } else if (noise == "gaussian") {
       gaussian_noise_ = true;
       std_ = cfg.get<double>("std");
+      cfg.require(std_ > 0, "std", "> 0");
     } else {
       throw UserError(fmt::format("{}: '{}' is not one of uniform, gaussian", cfg.full_key("noise"), noise));
     }

@@ -1,7 +1,5 @@
 #include "samplers/hmc.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
 
 namespace stanley {
@@ -46,7 +44,7 @@ torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, s
 SamplerPtr make_hmc(const Config& cfg) {
   check_step_and_noise(cfg, true);
   const long l = cfg.get<long>("n_leapfrog");
-  if (l < 1) throw UserError(fmt::format("{} must be >= 1 (got {})", cfg.full_key("n_leapfrog"), l));
+  cfg.require(l >= 1, "n_leapfrog", ">= 1");
   return std::make_unique<HmcSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise"), l);
 }
 

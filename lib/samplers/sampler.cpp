@@ -15,28 +15,19 @@ SamplerPtr make_sampler(const Config& sampler_cfg) {
                                   sampler_cfg.full_key("adapt_step"), sampler_cfg.get<std::string>("name")));
     const double target = sampler_cfg.get<double>("target_accept");
     const double rate = sampler_cfg.get<double>("adapt_rate");
-    if (!(target > 0 && target < 1)) throw UserError(fmt::format("{} must be in (0, 1)", sampler_cfg.full_key("target_accept")));
-    if (!(rate > 0)) throw UserError(fmt::format("{} must be > 0", sampler_cfg.full_key("adapt_rate")));
+    sampler_cfg.require(target > 0 && target < 1, "target_accept", "in (0, 1)");
+    sampler_cfg.require(rate > 0, "adapt_rate", "> 0");
     sampler = std::make_unique<AdaptedStep>(std::move(sampler), target, rate);
   }
   return sampler;
 }
 
-double temperature_of(const Config& sampler_cfg) {
-  if (!sampler_cfg.has("noise")) return 0.0;
-  const double eps = sampler_cfg.get<double>("noise");
-  return eps * eps;
-}
-
 void check_step_and_noise(const Config& cfg, bool need_noise) {
-  const double s = cfg.get<double>("step_size");
-  if (!(s > 0)) throw UserError(fmt::format("{} must be > 0 (got {})", cfg.full_key("step_size"), s));
+  cfg.require(cfg.get<double>("step_size") > 0, "step_size", "> 0");
   if (!cfg.has("noise")) return;
   const double eps = cfg.get<double>("noise");
-  if (need_noise && !(eps > 0))
-    throw UserError(fmt::format("{} must be > 0 for {}: its test is on exp(f/ε²) (got {})", cfg.full_key("noise"),
-                                cfg.get<std::string>("name"), eps));
-  if (!(eps >= 0)) throw UserError(fmt::format("{} must be >= 0 (got {})", cfg.full_key("noise"), eps));
+  if (need_noise) cfg.require(eps > 0, "noise", "> 0 for " + cfg.get<std::string>("name") + " (its test is on exp(f/ε²))");
+  cfg.require(eps >= 0, "noise", ">= 0");
 }
 
 torch::Tensor per_sample_norm(const torch::Tensor& t) { return t.flatten(1).norm(2, 1); }

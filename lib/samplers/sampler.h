@@ -115,9 +115,6 @@ Registry<SamplerRecipe>& sampler_registry();
 // the section says `adapt_step: true`.
 SamplerPtr make_sampler(const Config& sampler_cfg);
 
-// T = ε² from a sampler section's `noise` (0 where it has none: gd).
-double temperature_of(const Config& sampler_cfg);
-
 // Statistics every sampler records per step: mean f(z_k), mean ‖∇f(z_k)‖, mean ‖z_k − z_{k−1}‖;
 // also hands z_next to trace->observe. Every sampler calls it once per step.
 void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::Tensor& z_prev,

@@ -77,7 +77,7 @@ StanleySampler::Options stanley_options(const Config& cfg) {
   if (scale == "elementwise") o.scale = StanleySampler::Scale::kElementwise;
   else if (scale == "l2") o.scale = StanleySampler::Scale::kL2;
   else throw UserError(fmt::format("{}: '{}' is not one of elementwise, l2", cfg.full_key("scale"), scale));
-  if (!(o.th > 0)) throw UserError(fmt::format("{} must be > 0 (got {})", cfg.full_key("th"), o.th));
+  cfg.require(o.th > 0, "th", "> 0");
   return o;
 }
 

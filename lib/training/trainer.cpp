@@ -24,8 +24,14 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   s.ckpt_every = cfg.get<long>("train.ckpt_every");
   s.max_abs_energy = cfg.get<double>("train.max_abs_energy");
   s.energy_l2 = cfg.get<double>("train.energy_l2");
-  if (s.iters < 0 || s.batch <= 0 || s.n_steps < 0 || s.log_every <= 0 || s.ckpt_every <= 0 || s.eval_every < 0)
-    throw UserError("train.iters >= 0, train.batch > 0, sampler.n_steps >= 0, log.every > 0, train.ckpt_every > 0 and eval.every >= 0 are required");
+  cfg.require(s.iters >= 0, "train.iters", ">= 0");
+  cfg.require(s.batch > 0, "train.batch", "> 0");
+  cfg.require(s.n_steps >= 0, "sampler.n_steps", ">= 0");
+  cfg.require(s.log_every > 0, "log.every", "> 0");
+  cfg.require(s.ckpt_every > 0, "train.ckpt_every", "> 0");
+  cfg.require(s.eval_every >= 0, "eval.every", ">= 0");
+  cfg.require(s.max_abs_energy > 0, "train.max_abs_energy", "> 0");
+  cfg.require(s.energy_l2 >= 0, "train.energy_l2", ">= 0");
   return s;
 }
 
