@@ -16,7 +16,12 @@ SamplerPtr MetropolisAdjusted::fork() const { return std::make_unique<Metropolis
 
 torch::Tensor MetropolisAdjusted::log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z,
                                                    const EnergyGrad& at_y, const torch::Tensor& y) const {
-  const GaussianKernel from_z = proposal_->step_kernel(z, at_z.grad);
+  return log_accept_ratio(at_z, z, proposal_->step_kernel(z, at_z.grad), at_y, y);
+}
+
+torch::Tensor MetropolisAdjusted::log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z,
+                                                   const GaussianKernel& from_z, const EnergyGrad& at_y,
+                                                   const torch::Tensor& y) const {
   const GaussianKernel from_y = proposal_->step_kernel(y, at_y.grad);
   return (at_y.f - at_z.f) / temperature() + log_gaussian(z, from_y) - log_gaussian(y, from_z);
 }
@@ -28,9 +33,10 @@ torch::Tensor MetropolisAdjusted::sample(EnergyModel& energy, const torch::Tenso
   EnergyGrad at_z = energy_and_grad(energy, z);
   torch::Tensor accepted = torch::zeros({}, z.options());
   for (std::int64_t k = 0; k < n_steps; ++k) {
-    const torch::Tensor y = kernel_draw(proposal_->step_kernel(z, at_z.grad), normal_like(z, gen));
+    const GaussianKernel from_z = proposal_->step_kernel(z, at_z.grad);
+    const torch::Tensor y = kernel_draw(from_z, normal_like(z, gen));
     const EnergyGrad at_y = energy_and_grad(energy, y);
-    MhChoice c = metropolis_choice(z, at_z, y, at_y, log_accept_ratio(at_z, z, at_y, y), gen);
+    MhChoice c = metropolis_choice(z, at_z, y, at_y, log_accept_ratio(at_z, z, from_z, at_y, y), gen);
     const torch::Tensor rate = c.accepted.to(z.scalar_type()).mean();
     accepted = accepted + rate;
     if (trace) {

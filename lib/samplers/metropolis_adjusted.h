@@ -27,6 +27,9 @@ class MetropolisAdjusted : public Sampler {
   const GaussianStepSampler& proposal() const { return *proposal_; }
 
  private:
+  // The same, with the kernel at z already built (the loop drew y from it).
+  torch::Tensor log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z, const GaussianKernel& from_z,
+                                 const EnergyGrad& at_y, const torch::Tensor& y) const;
   std::unique_ptr<GaussianStepSampler> proposal_;
   torch::Tensor last_accept_;
 };
