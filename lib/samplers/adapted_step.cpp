@@ -9,30 +9,23 @@ constexpr const char* kStateKey = "adapted_log_step";
 }
 
 AdaptedStep::AdaptedStep(SamplerPtr inner, double target_accept, double rate)
-    : inner_(std::move(inner)), target_(target_accept), rate_(rate), log_step_(std::log(inner_->step_size())) {}
+    : inner_(std::move(inner)), target_(target_accept), rate_(rate) {}
 
 torch::Tensor AdaptedStep::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
                                   at::Generator& gen, ChainTrace* trace) {
   torch::Tensor z = inner_->sample(energy, z0, n_steps, gen, trace);
   const torch::Tensor accept = inner_->last_accept_rate();
-  if (accept.defined()) set_step_size(std::exp(log_step_ + rate_ * (accept.item<double>() - target_)));
+  if (accept.defined()) set_step_size(std::exp(std::log(step_size()) + rate_ * (accept.item<double>() - target_)));
   return z;
 }
 
 SamplerPtr AdaptedStep::fork() const {
-  auto copy = std::make_unique<AdaptedStep>(inner_->fork(), target_, rate_);
-  copy->log_step_ = log_step_;
-  return copy;
-}
-
-void AdaptedStep::set_step_size(double s) {
-  log_step_ = std::log(s);
-  inner_->set_step_size(s);
+  return std::make_unique<AdaptedStep>(inner_->fork(), target_, rate_);
 }
 
 std::map<std::string, torch::Tensor> AdaptedStep::state() const {
   auto st = inner_->state();
-  st[kStateKey] = torch::tensor(log_step_, torch::kFloat64);
+  st[kStateKey] = torch::tensor(std::log(step_size()), torch::kFloat64);
   return st;
 }
 

@@ -25,14 +25,14 @@ class AdaptedStep : public Sampler {
   double gradients_per_step() const override { return inner_->gradients_per_step(); }
   double step_size() const override { return inner_->step_size(); }
   bool adaptable() const override { return true; }
-  void set_step_size(double s) override;
+  void set_step_size(double s) override { inner_->set_step_size(s); }
   torch::Tensor last_accept_rate() const override { return inner_->last_accept_rate(); }
   std::map<std::string, torch::Tensor> state() const override;
   void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
  private:
   SamplerPtr inner_;
-  double target_, rate_, log_step_;
+  double target_, rate_;  // the adapted step itself lives in the inner sampler
 };
 
 }  // namespace stanley
