@@ -17,6 +17,8 @@
 #include "io/run_dir.h"
 #include "models/energy.h"
 #include "samplers/sampler.h"
+#include "io/compose.h"
+#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 using namespace stanley;
@@ -117,8 +119,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (command == "diagnose") {
     if (tail.empty()) throw UserError("diagnose needs a run directory");
-    DiagnoseOptions o = parse_diagnose_args(tail[0], std::vector<std::string>(tail.begin() + 1, tail.end()));
-    o.config_dir = config_dir;
+    const DiagnoseOptions o = diagnose_options(config_dir, tail[0], std::vector<std::string>(tail.begin() + 1, tail.end()));
     fmt::print("{}\n", run_diagnose(o).string());
     return 0;
   }

@@ -9,11 +9,12 @@
 namespace stanley {
 namespace {
 // The first 64 images as a PNG grid and as a float32 array in metrics.h5.
-void record_images(RunContext& ctx, const std::string& png_name, const std::string& h5_path, const torch::Tensor& images) {
+void record_images(RunContext& ctx, const std::string& png_name, MetricsLog::Snapshot kind, std::int64_t iteration,
+                   const torch::Tensor& images) {
   const torch::Tensor shown = images.narrow(0, 0, std::min<std::int64_t>(64, images.size(0))).detach().cpu().contiguous();
   save_image_grid(ctx.dir.samples_dir() / png_name, shown);
   std::vector<hsize_t> dims(shown.sizes().begin(), shown.sizes().end());
-  ctx.h5.write_array(h5_path, dims, shown.data_ptr<float>());
+  ctx.metrics.snapshot(kind, iteration, dims, shown.data_ptr<float>());
 }
 }  // namespace
 
@@ -86,14 +87,14 @@ std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std:
       metrics["kid_" + extractor.name()] = kid.mean;
     }
   }
-  record_images(ctx, fmt::format("eval_{:07d}.png", iteration), fmt::format("/eval_samples/{}", iteration), samples);
+  record_images(ctx, fmt::format("eval_{:07d}.png", iteration), MetricsLog::Snapshot::kEval, iteration, samples);
   extra_eval(ctx, iteration, metrics);
   return metrics;
 }
 
 void ImageEbmExperiment::save_negatives(RunContext& ctx, std::int64_t iteration, const torch::Tensor& z) {
   if (grid_every_ == 0 || iteration % grid_every_ != 0) return;
-  record_images(ctx, fmt::format("iter_{:07d}.png", iteration), fmt::format("/samples/{}", iteration), z);
+  record_images(ctx, fmt::format("iter_{:07d}.png", iteration), MetricsLog::Snapshot::kTraining, iteration, z);
 }
 
 std::unique_ptr<Experiment> make_image_ebm_experiment() { return std::make_unique<ImageEbmExperiment>(); }

@@ -58,7 +58,7 @@ class RingsExperiment : public Experiment {
     at::Generator exact_gen = make_generator(torch::kCPU, derive_seed(ctx.cfg.get<long>("seed"), fmt::format("eval/exact/{}", iteration)));
     const torch::Tensor exact = rings_->batch(eval_samples_, exact_gen, torch::kCPU).contiguous();
     const Divergences floor = compare_distributions(truth_hist_, sample_histogram(exact, grid_, hist_bins_), floor_);
-    ctx.h5.write_array(fmt::format("/samples/{}", iteration), {static_cast<hsize_t>(z.size(0)), 2}, z.data_ptr<float>());
+    ctx.metrics.snapshot(MetricsLog::Snapshot::kTraining, iteration, {static_cast<hsize_t>(z.size(0)), 2}, z.data_ptr<float>());
     return {{"kl_density", dens.kl},         {"tv_density", dens.tv},          {"kl_samples", samp.kl},
             {"tv_samples", samp.tv},         {"kl_samples_exact", floor.kl},   {"tv_samples_exact", floor.tv}};
   }

@@ -4,6 +4,7 @@
 
 #include "io/config.h"
 #include "test_support.h"
+#include "io/compose.h"
 
 using namespace stanley;
 using stanley::testing::TempDir;

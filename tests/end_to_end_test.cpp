@@ -200,6 +200,13 @@ TEST(EndToEndDiagnose, WritesDiagnosticsForEachSampler) {
   const CommandResult bad = run_stanley("diagnose " + (tmp / "run").string() + " samplers=[stanly]");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("closest: stanley"), std::string::npos) << bad.output;
+  // Options go through the override parser of `stanley run`: unknown keys name the closest ones.
+  const CommandResult typo = run_stanley("diagnose " + (tmp / "run").string() + " chainz=8");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.output.find("closest: diagnose.chains"), std::string::npos) << typo.output;
+  const CommandResult odd = run_stanley("diagnose " + (tmp / "run").string() + " chains=12 superchain=8");
+  EXPECT_EQ(odd.exit_code, 2);
+  EXPECT_NE(odd.output.find("diagnose.superchain must be a divisor of chains"), std::string::npos) << odd.output;
 }
 
 TEST(EndToEndCli, CfgJobPrintsResolvedConfigOnly) {

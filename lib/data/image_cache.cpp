@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/config.h"
+#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 

@@ -6,6 +6,7 @@
 
 #include "experiment/experiment.h"
 #include "io/config.h"
+#include "io/compose.h"
 
 namespace stanley {
 

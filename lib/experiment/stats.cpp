@@ -4,6 +4,8 @@
 
 #include "experiment/experiment.h"
 #include "experiment/fid_setup.h"
+#include "experiment/run_loading.h"
+#include "io/compose.h"
 
 namespace stanley {
 
@@ -21,8 +23,7 @@ void run_stats(const std::filesystem::path& config_dir, std::vector<std::string>
     overrides.insert(overrides.begin(), "experiment=" + data_name);
   }
   const Config cfg(compose_config(config_dir, overrides).root);
-  torch::set_num_threads(cfg.get<int>("threads"));
-  const torch::Device device(cfg.get<std::string>("device"));
+  const torch::Device device = apply_runtime(cfg);
   auto data = std::dynamic_pointer_cast<ImageDataset>(make_dataset(cfg.sub("data")));
   if (!data) throw UserError(fmt::format("data={} is not an image dataset", cfg.get<std::string>("data.name")));
   const FidSetup fid = setup_fid(cfg, *data, device, [](const std::string& line) { fmt::print("{}\n", line); });

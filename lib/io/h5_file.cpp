@@ -86,11 +86,6 @@ void H5File::extend_and_write(H5::DataSet& ds, const H5::PredType& type, const v
   ds.write(data, type, mem_space, file_space);
 }
 
-void H5File::append_scalar(const std::string& name, std::int64_t step, double value) {
-  auto& p = pending_[name];
-  p.steps.push_back(step);
-  p.values.push_back(value);
-}
 
 void H5File::append_row(const std::string& path, const std::vector<double>& row) {
   const hsize_t width = row.size() == 1 ? 0 : row.size();
@@ -98,9 +93,14 @@ void H5File::append_row(const std::string& path, const std::vector<double>& row)
   extend_and_write(ds, H5::PredType::NATIVE_DOUBLE, row.data(), row.size());
 }
 
-void H5File::append_int(const std::string& path, std::int64_t value) {
+void H5File::append_ints(const std::string& path, const std::vector<std::int64_t>& values) {
   H5::DataSet ds = open_or_create_extendable(path, H5::PredType::NATIVE_INT64, 0);
-  extend_and_write(ds, H5::PredType::NATIVE_INT64, &value, 1);
+  extend_and_write(ds, H5::PredType::NATIVE_INT64, values.data(), values.size());
+}
+
+void H5File::append_values(const std::string& path, const std::vector<double>& values) {
+  H5::DataSet ds = open_or_create_extendable(path, H5::PredType::NATIVE_DOUBLE, 0);
+  extend_and_write(ds, H5::PredType::NATIVE_DOUBLE, values.data(), values.size());
 }
 
 void H5File::write_array(const std::string& path, const std::vector<hsize_t>& shape, const float* data) {
@@ -133,18 +133,7 @@ void H5File::set_attr(const std::string& name, double value) {
       .write(H5::PredType::NATIVE_DOUBLE, &value);
 }
 
-void H5File::flush() {
-  for (auto& [name, p] : pending_) {
-    if (p.steps.empty()) continue;
-    H5::DataSet steps = open_or_create_extendable("/scalars/" + name + "/step", H5::PredType::NATIVE_INT64, 0);
-    H5::DataSet values = open_or_create_extendable("/scalars/" + name + "/value", H5::PredType::NATIVE_DOUBLE, 0);
-    extend_and_write(steps, H5::PredType::NATIVE_INT64, p.steps.data(), p.steps.size());
-    extend_and_write(values, H5::PredType::NATIVE_DOUBLE, p.values.data(), p.values.size());
-    p.steps.clear();
-    p.values.clear();
-  }
-  file_.flush(H5F_SCOPE_GLOBAL);
-}
+void H5File::flush() { file_.flush(H5F_SCOPE_GLOBAL); }
 
 std::vector<hsize_t> H5File::shape(const std::string& path) const {
   H5::DataSpace space = file_.openDataSet(path).getSpace();
@@ -191,27 +180,6 @@ void H5File::resize_rows(const std::string& path, hsize_t rows) {
   ds.extend(dims);  // H5Dset_extent: shrinks as well as grows
 }
 
-void H5File::truncate_after(std::int64_t step) {
-  flush();
-  auto count_upto = [&](const std::vector<std::int64_t>& steps) {
-    return static_cast<hsize_t>(std::count_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s <= step; }));
-  };
-  for (const auto& name : list("/scalars")) {
-    const std::string base = "/scalars/" + name;
-    const hsize_t keep = count_upto(read_ints(base + "/step"));
-    resize_rows(base + "/step", keep);
-    resize_rows(base + "/value", keep);
-  }
-  if (exists("/chains/iteration")) {
-    const hsize_t keep = count_upto(read_ints("/chains/iteration"));
-    for (const auto& name : list("/chains")) resize_rows("/chains/" + name, keep);
-  }
-  for (const std::string group : {"/samples", "/eval_samples"}) {
-    for (const auto& name : list(group)) {
-      if (std::stoll(name) > step) file_.unlink(group + "/" + name);
-    }
-  }
-  file_.flush(H5F_SCOPE_GLOBAL);
-}
+void H5File::remove(const std::string& path) { file_.unlink(path); }
 
 }  // namespace stanley

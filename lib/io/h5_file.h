@@ -1,21 +1,13 @@
 #pragma once
-// A small wrapper over HDF5's C++ API (H5Cpp) for run metrics.
-//
-// Layout written by the trainer (see README, "HDF5 schema"):
-//   /scalars/<name>/step   int64   [n]   extendable, chunked
-//   /scalars/<name>/value  float64 [n]
-//   /chains/iteration      int64   [n]   one row per log interval
-//   /chains/<stat>         float64 [n] or [n, K]
-//   /samples/<iteration>   float32 [N, ...]
-//   root attributes: config, config_hash, git_sha, torch_version, seed, threads, ...
-// Scalars are buffered and written in batches by flush(), which also flushes the file to disk so a
-// run killed at any moment leaves a file that opens.
+// A small wrapper over HDF5's C++ API (H5Cpp): extendable datasets, arrays, root attributes. It knows
+// no layout: a run's metrics.h5 layout belongs to MetricsLog (io/metrics_log.h), the diagnostics file's
+// to DiagnoseReport. flush() flushes the file to disk, so a writer killed after it leaves a file that
+// opens.
 
 #include <H5Cpp.h>
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -29,13 +21,14 @@ class H5File {
   H5File(const H5File&) = delete;
   H5File& operator=(const H5File&) = delete;
 
-  // Buffered; written at the next flush().
-  void append_scalar(const std::string& name, std::int64_t step, double value);
   // Appends one row to an extendable dataset at `path`: [n] when row has one value and was created so,
   // [n, len] otherwise. The first call fixes the shape.
   void append_row(const std::string& path, const std::vector<double>& row);
   void append_value(const std::string& path, double value) { append_row(path, {value}); }
-  void append_int(const std::string& path, std::int64_t value);
+  void append_int(const std::string& path, std::int64_t value) { append_ints(path, {value}); }
+  // Appends values to a one-dimensional extendable dataset (created on first use).
+  void append_ints(const std::string& path, const std::vector<std::int64_t>& values);
+  void append_values(const std::string& path, const std::vector<double>& values);
   // A fixed-size float32 array (sample snapshots). Replaces an existing dataset of that name.
   void write_array(const std::string& path, const std::vector<hsize_t>& shape, const float* data);
 
@@ -45,8 +38,9 @@ class H5File {
 
   void flush();
 
-  // Forget everything logged after `step` (resuming from a checkpoint taken at `step`).
-  void truncate_after(std::int64_t step);
+  // Shrinks (or grows) an extendable dataset to `rows` rows; removes a dataset or group.
+  void resize_rows(const std::string& path, hsize_t rows);
+  void remove(const std::string& path);
 
   // Reading, for tests, resume and tools.
   bool exists(const std::string& path) const;
@@ -61,15 +55,9 @@ class H5File {
  private:
   H5::DataSet open_or_create_extendable(const std::string& path, const H5::PredType& type, hsize_t width);
   void extend_and_write(H5::DataSet& ds, const H5::PredType& type, const void* data, hsize_t width);
-  void resize_rows(const std::string& path, hsize_t rows);
 
   std::filesystem::path path_;
   H5::H5File file_;
-  struct Pending {
-    std::vector<std::int64_t> steps;
-    std::vector<double> values;
-  };
-  std::map<std::string, Pending> pending_;
 };
 
 }  // namespace stanley

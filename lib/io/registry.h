@@ -4,6 +4,7 @@
 // closest known ones.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 #include <stdexcept>
@@ -34,7 +35,7 @@ class Registry {
     auto it = entries_.find(name);
     if (it == entries_.end()) {
       throw UserError(fmt::format("unknown {} '{}'; closest: {} (known: {})", kind_, name,
-                                  join(closest_names(name, names())), join(names())));
+                                  fmt::join(closest_names(name, names()), ", "), fmt::join(names(), ", ")));
     }
     return it->second;
   }

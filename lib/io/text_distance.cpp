@@ -1,5 +1,8 @@
 #include "io/text_distance.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <numeric>
 
@@ -33,10 +36,9 @@ std::vector<std::string> closest_names(const std::string& word, const std::vecto
   return out;
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
+std::string closest_hint(const std::string& word, const std::vector<std::string>& candidates) {
+  if (candidates.empty()) return "";
+  return fmt::format("; closest: {}", fmt::join(closest_names(word, candidates), ", "));
 }
 
 }  // namespace stanley

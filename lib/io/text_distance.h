@@ -11,7 +11,7 @@ int edit_distance(const std::string& a, const std::string& b);
 std::vector<std::string> closest_names(const std::string& word, const std::vector<std::string>& candidates,
                                        std::size_t max_count = 3);
 
-// "a, b, c" for messages.
-std::string join(const std::vector<std::string>& items, const std::string& sep = ", ");
+// "; closest: a, b, c" for an error message about `word`, or "" when there are no candidates.
+std::string closest_hint(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace stanley

@@ -4,6 +4,7 @@
 
 #include "io/config.h"
 #include "io/progress.h"
+#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 

@@ -17,38 +17,52 @@ GaussianKernel kernel_at(EnergyModel& f, const Sampler& sampler, const torch::Te
 
 }  // namespace
 
-std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const Sampler& sampler,
-                                                     const torch::Tensor& x, const torch::Tensor& y,
-                                                     at::Generator& gen) {
-  const GaussianKernel kx = kernel_at(f, sampler, x), ky = kernel_at(f, sampler, y);
+namespace {
+
+// Reflection-maximal coupling of N(mx, σ²I) and N(my, σ²I): the optimal coupling for a shared σ.
+std::pair<torch::Tensor, torch::Tensor> reflection_maximal(const GaussianKernel& kx, const GaussianKernel& ky,
+                                                           const torch::Tensor& x, at::Generator& gen) {
+  const torch::Tensor log_u = at::rand({x.size(0)}, gen, x.options()).log();
+  const torch::Tensor z = (kx.mean - ky.mean) / kx.std;
+  const torch::Tensor xi = normal_like(x, gen);
+  const torch::Tensor zn = z.flatten(1).norm(2, 1);
+  const torch::Tensor e = z / per_chain(zn.clamp_min(1e-300), z);
+  const torch::Tensor meet = log_u <= -0.5 * ((xi + z).flatten(1).pow(2).sum(1) - xi.flatten(1).pow(2).sum(1));
+  const torch::Tensor reflected = xi - 2.0 * per_chain((e * xi).flatten(1).sum(1), xi) * e;
+  const torch::Tensor xn = kernel_draw(kx, xi);
+  const torch::Tensor yn = torch::where(per_chain(meet, x), xn, kernel_draw(ky, reflected));
+  return {xn, yn};
+}
+
+// Rejection maximal coupling of N(mx, diag sx²) and N(my, diag sy²): any two Gaussians, at the price
+// of a loop of random length (and a host sync per round).
+std::pair<torch::Tensor, torch::Tensor> rejection_maximal(const GaussianKernel& kx, const GaussianKernel& ky,
+                                                          const torch::Tensor& x, at::Generator& gen) {
   const auto n = x.size(0);
   const torch::Tensor log_u = at::rand({n}, gen, x.options()).log();
-  if (!kx.state_dependent) {
-    // Reflection-maximal coupling of N(mx, σ²I) and N(my, σ²I).
-    const torch::Tensor z = (kx.mean - ky.mean) / kx.std;
-    const torch::Tensor xi = normal_like(x, gen);
-    const torch::Tensor zn = z.flatten(1).norm(2, 1);
-    const torch::Tensor e = z / per_chain(zn.clamp_min(1e-300), z);
-    const torch::Tensor meet = log_u <= -0.5 * ((xi + z).flatten(1).pow(2).sum(1) - xi.flatten(1).pow(2).sum(1));
-    const torch::Tensor reflected = xi - 2.0 * per_chain((e * xi).flatten(1).sum(1), xi) * e;
-    const torch::Tensor xn = kernel_draw(kx, xi);
-    const torch::Tensor yn = torch::where(per_chain(meet, x), xn, kernel_draw(ky, reflected));
-    return {xn, yn};
-  }
-  // Rejection maximal coupling of N(mx, diag sx²) and N(my, diag sy²).
   const torch::Tensor xn = kernel_draw(kx, normal_like(x, gen));
   const torch::Tensor meet = log_u + log_gaussian(xn, kx) <= log_gaussian(xn, ky);
   torch::Tensor yn = xn.clone();
   torch::Tensor pending = ~meet;
   for (int attempt = 0; pending.any().item<bool>(); ++attempt) {
     if (attempt > 10000) throw std::runtime_error("rejection coupling did not terminate");
-    const torch::Tensor cand = kernel_draw(ky, normal_like(y, gen));
+    const torch::Tensor cand = kernel_draw(ky, normal_like(x, gen));
     const torch::Tensor lu = at::rand({n}, gen, x.options()).log();
     const torch::Tensor ok = pending & (lu + log_gaussian(cand, ky) > log_gaussian(cand, kx));
-    yn = torch::where(per_chain(ok, y), cand, yn);
+    yn = torch::where(per_chain(ok, x), cand, yn);
     pending = pending & ~ok;
   }
   return {xn, yn};
+}
+
+}  // namespace
+
+// The coupling follows from the kernels' structure, not from a name a user could mismatch.
+std::pair<torch::Tensor, torch::Tensor> coupled_step(EnergyModel& f, const Sampler& sampler,
+                                                     const torch::Tensor& x, const torch::Tensor& y,
+                                                     at::Generator& gen) {
+  const GaussianKernel kx = kernel_at(f, sampler, x), ky = kernel_at(f, sampler, y);
+  return kx.state_dependent ? rejection_maximal(kx, ky, x, gen) : reflection_maximal(kx, ky, x, gen);
 }
 
 std::vector<double> tv_upper_bound(const std::vector<std::int64_t>& tau, std::int64_t lag, std::int64_t horizon) {

@@ -7,6 +7,7 @@
 #include "data/image_set.h"
 #include "io/config.h"
 #include "io/errors.h"
+#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 

@@ -1,19 +1,32 @@
 #pragma once
-// The activation a conv energy net names in its config: relu | leaky_relu | silu.
+// The activation a conv energy net names in its config (model.activation), by name.
 
-#include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "io/errors.h"
+#include <functional>
+
+#include "io/registry.h"
 
 namespace stanley {
 
+using ActivationFactory = std::function<torch::nn::AnyModule(double negative_slope)>;
+
+inline Registry<ActivationFactory>& activation_registry() {
+  static Registry<ActivationFactory> table = [] {
+    Registry<ActivationFactory> r("activation");
+    r.add("relu", "ReLU", [](double) { return torch::nn::AnyModule(torch::nn::ReLU()); });
+    r.add("leaky_relu", "LeakyReLU(negative_slope)", [](double slope) {
+      return torch::nn::AnyModule(torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(slope)));
+    });
+    r.add("silu", "SiLU (smooth: bounded Hessian, as the paper's assumptions ask)",
+          [](double) { return torch::nn::AnyModule(torch::nn::SiLU()); });
+    return r;
+  }();
+  return table;
+}
+
 inline torch::nn::AnyModule make_activation(const std::string& name, double negative_slope) {
-  if (name == "relu") return torch::nn::AnyModule(torch::nn::ReLU());
-  if (name == "leaky_relu")
-    return torch::nn::AnyModule(torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(negative_slope)));
-  if (name == "silu") return torch::nn::AnyModule(torch::nn::SiLU());
-  throw UserError(fmt::format("model.activation: '{}' is not one of relu, leaky_relu, silu", name));
+  return activation_registry().get(name).factory(negative_slope);
 }
 
 }  // namespace stanley

@@ -2,38 +2,66 @@
 
 #include <fmt/format.h>
 
+#include "io/registry.h"
+
 namespace stanley {
+
+namespace {
+
+// The fresh-noise laws, by name (init.kind, and init.noise of a persistent bank).
+const Registry<bool>& noise_laws() {  // value: gaussian (else uniform)
+  static const Registry<bool> table = [] {
+    Registry<bool> r("chain-start noise");
+    r.add("uniform", "U(low, high) per coordinate", false);
+    r.add("gaussian", "N(0, std²) per coordinate", true);
+    return r;
+  }();
+  return table;
+}
+
+const Registry<ChainInit::Kind>& start_kinds() {
+  static const Registry<ChainInit::Kind> table = [] {
+    Registry<ChainInit::Kind> r("chain start (train.init.kind)");
+    r.add("uniform", "fresh uniform noise every iteration (Algorithm 1)", ChainInit::Kind::kUniform);
+    r.add("gaussian", "fresh Gaussian noise every iteration", ChainInit::Kind::kGaussian);
+    r.add("persistent", "a bank of past chains, restarted from noise with probability reinit", ChainInit::Kind::kPersistent);
+    r.add("data", "training images", ChainInit::Kind::kData);
+    return r;
+  }();
+  return table;
+}
+
+}  // namespace
 
 ChainInit::ChainInit(const Config& cfg, Dataset* data) : data_(data) {
   const auto kind = cfg.get<std::string>("kind");
+  kind_ = start_kinds().get(kind).factory;
   auto read_noise = [&](const std::string& noise) {
-    if (noise == "uniform") {
-      low_ = cfg.get<double>("low");
-      high_ = cfg.get<double>("high");
-      cfg.require(high_ > low_, "high", fmt::format("> {} ({})", cfg.full_key("low"), low_));
-    } else if (noise == "gaussian") {
-      gaussian_noise_ = true;
+    gaussian_noise_ = noise_laws().get(noise).factory;
+    if (gaussian_noise_) {
       std_ = cfg.get<double>("std");
       cfg.require(std_ > 0, "std", "> 0");
     } else {
-      throw UserError(fmt::format("{}: '{}' is not one of uniform, gaussian", cfg.full_key("noise"), noise));
+      low_ = cfg.get<double>("low");
+      high_ = cfg.get<double>("high");
+      cfg.require(high_ > low_, "high", fmt::format("> {} ({})", cfg.full_key("low"), low_));
     }
   };
-  if (kind == "uniform" || kind == "gaussian") {
-    kind_ = kind == "uniform" ? Kind::kUniform : Kind::kGaussian;
-    read_noise(kind);
-  } else if (kind == "persistent") {
-    kind_ = Kind::kPersistent;
-    read_noise(cfg.get<std::string>("noise"));
-    bank_size_ = cfg.get<long>("bank_size");
-    reinit_ = cfg.get<double>("reinit");
-    if (bank_size_ <= 0 || reinit_ < 0 || reinit_ > 1)
-      throw UserError(fmt::format("{} > 0 and 0 <= {} <= 1 are required", cfg.full_key("bank_size"), cfg.full_key("reinit")));
-  } else if (kind == "data") {
-    kind_ = Kind::kData;
-    if (!data_) throw UserError(fmt::format("{}=data needs a dataset", cfg.full_key("kind")));
-  } else {
-    throw UserError(fmt::format("{}: '{}' is not one of uniform, gaussian, persistent, data", cfg.full_key("kind"), kind));
+  switch (kind_) {
+    case Kind::kUniform:
+    case Kind::kGaussian:
+      read_noise(kind);
+      break;
+    case Kind::kPersistent:
+      read_noise(cfg.get<std::string>("noise"));
+      bank_size_ = cfg.get<long>("bank_size");
+      reinit_ = cfg.get<double>("reinit");
+      cfg.require(bank_size_ > 0, "bank_size", "> 0");
+      cfg.require(reinit_ >= 0 && reinit_ <= 1, "reinit", "in [0, 1]");
+      break;
+    case Kind::kData:
+      if (!data_) throw UserError(fmt::format("{}=data needs a dataset", cfg.full_key("kind")));
+      break;
   }
 }
 

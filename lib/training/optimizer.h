@@ -1,14 +1,22 @@
 #pragma once
+// The optimizer of Algorithm 1's θ update, by name from the `optim` config section.
+
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 
 #include "io/config.h"
+#include "io/registry.h"
 
 namespace stanley {
 
-// Adam or SGD from the `optim` config section (name, lr, and betas / momentum, weight_decay).
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const Config& optim_cfg,
-                                                        const std::vector<torch::Tensor>& params);
+using OptimizerPtr = std::unique_ptr<torch::optim::Optimizer>;
+using OptimizerFactory = std::function<OptimizerPtr(const Config& optim_cfg, const std::vector<torch::Tensor>& params)>;
+
+// adam (lr, betas, weight_decay) and sgd (lr, momentum, weight_decay). A new optimizer: one line there.
+Registry<OptimizerFactory>& optimizer_registry();
+
+OptimizerPtr make_optimizer(const Config& optim_cfg, const std::vector<torch::Tensor>& params);
 
 }  // namespace stanley

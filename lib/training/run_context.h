@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "io/config.h"
-#include "io/h5_file.h"
+#include "io/metrics_log.h"
 #include "io/run_dir.h"
 #include "training/generators.h"
 
@@ -17,7 +17,7 @@ namespace stanley {
 struct RunContext {
   Config cfg;
   RunDir dir;
-  H5File& h5;
+  MetricsLog& metrics;
   torch::Device device;
   RunGenerators& gens;
   std::optional<std::filesystem::path> resume_checkpoint;

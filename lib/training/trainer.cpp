@@ -53,21 +53,20 @@ void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
   std::string line;
   for (const auto& [name, value] : metrics) {
     if (!std::isfinite(value)) throw DivergenceError(fmt::format("iteration {}: metric {} is {}", iteration, name, value));
-    ctx.h5.append_scalar(name, iteration, value);
+    ctx.metrics.scalar(name, iteration, value);
     line += fmt::format(" {}={:.4g}", name, value);
   }
   if (metrics.count(headline_)) last_metric_ = fmt::format("{}={:.4g}", headline_, metrics.at(headline_));
   ctx.dir.log(fmt::format("eval iter {}:{}", iteration, line));
-  ctx.h5.flush();
+  ctx.metrics.flush();
 }
 
 void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg) {
-  ctx.h5.append_int("/chains/iteration", iteration);
-  ctx.h5.append_value("/chains/f_data", f_data);
-  ctx.h5.append_value("/chains/f_neg", f_neg);
-  ctx.h5.append_value("/chains/f_diff", f_data - f_neg);
+  std::vector<std::pair<std::string, std::vector<double>>> row{
+      {"f_data", {f_data}}, {"f_neg", {f_neg}}, {"f_diff", {f_data - f_neg}}};
+  row.insert(row.end(), trace.per_step.begin(), trace.per_step.end());
+  ctx.metrics.chain_row(iteration, row);
   for (const auto& [name, values] : trace.per_step) {
-    ctx.h5.append_row("/chains/" + name, values);
     double summary = 0;
     if (name == "gamma_min") {
       summary = *std::min_element(values.begin(), values.end());
@@ -75,7 +74,7 @@ void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrac
       for (double v : values) summary += v;
       summary /= static_cast<double>(values.size());
     }
-    ctx.h5.append_scalar("chain_" + name, iteration, summary);
+    ctx.metrics.scalar("chain_" + name, iteration, summary);
   }
 }
 
@@ -138,26 +137,26 @@ void Trainer::run(RunContext& ctx) {
     if (log_now) {
       const auto now = std::chrono::steady_clock::now();
       const double secs = std::chrono::duration<double>(now - t_log).count();
-      ctx.h5.append_scalar("loss", it, l);
-      ctx.h5.append_scalar("f_data", it, fd);
-      ctx.h5.append_scalar("f_neg", it, fn);
-      ctx.h5.append_scalar("f_diff", it, fd - fn);
-      ctx.h5.append_scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
-      if (sampler_.adaptable()) ctx.h5.append_scalar("sampler_step_size", it, sampler_.step_size());
+      ctx.metrics.scalar("loss", it, l);
+      ctx.metrics.scalar("f_data", it, fd);
+      ctx.metrics.scalar("f_neg", it, fn);
+      ctx.metrics.scalar("f_diff", it, fd - fn);
+      ctx.metrics.scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
+      if (sampler_.adaptable()) ctx.metrics.scalar("sampler_step_size", it, sampler_.step_size());
       log_chain(ctx, it, trace, fd, fn);
       t_log = now;
       it_log = it;
     }
     if (s_.eval_every > 0 && it % s_.eval_every == 0) evaluate(ctx, it);
-    if (log_now) ctx.h5.flush();
+    if (log_now) ctx.metrics.flush();
     if (it % s_.ckpt_every == 0 || it == s_.iters) {
-      ctx.h5.flush();  // the checkpoint never runs ahead of the metrics it resumes against
+      ctx.metrics.flush();  // the checkpoint never runs ahead of the metrics it resumes against
       save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state());
     }
     progress.update(it, last_metric_);
   }
   progress.finish();
-  ctx.h5.flush();
+  ctx.metrics.flush();
   ctx.dir.log(fmt::format("finished {} iterations at {:.2f} it/s", s_.iters, progress.rate()));
 }
 

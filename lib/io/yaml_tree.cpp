@@ -1,0 +1,119 @@
+#include "io/yaml_tree.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "io/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace stanley {
+namespace {
+
+void set_path_from(YAML::Node node, const std::vector<std::string>& parts, std::size_t i, const YAML::Node& value) {
+  if (i + 1 == parts.size()) {
+    node[parts[i]] = value;
+    return;
+  }
+  const YAML::Node child = child_of(node, parts[i]);
+  if (!child.IsDefined() || !child.IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+  set_path_from(node[parts[i]], parts, i + 1, value);
+}
+
+void collect_keys(const YAML::Node& node, const std::string& prefix, std::vector<std::string>& out) {
+  if (!node.IsMap()) return;
+  for (const auto& kv : node) {
+    const std::string key = prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>();
+    out.push_back(key);
+    collect_keys(kv.second, key, out);
+  }
+}
+
+}  // namespace
+
+YAML::Node load_yaml_file(const fs::path& path) {
+  if (!fs::exists(path)) throw UserError(fmt::format("config file not found: {}", path.string()));
+  try {
+    YAML::Node node = YAML::LoadFile(path.string());
+    if (node.IsNull()) return YAML::Node(YAML::NodeType::Map);
+    if (!node.IsMap()) throw UserError(fmt::format("{}: top level must be a mapping", path.string()));
+    return node;
+  } catch (const YAML::Exception& e) {
+    throw UserError(fmt::format("{}: YAML syntax error at line {}: {}", path.string(), e.mark.line + 1, e.msg));
+  }
+}
+
+void merge_into(YAML::Node dst, const YAML::Node& src) {
+  for (const auto& kv : src) {
+    const std::string key = kv.first.as<std::string>();
+    YAML::Node existing = dst[key];
+    if (existing.IsDefined() && existing.IsMap() && kv.second.IsMap()) {
+      merge_into(existing, kv.second);
+    } else {
+      dst[key] = YAML::Clone(kv.second);
+    }
+  }
+}
+
+YAML::Node child_of(const YAML::Node& node, const std::string& key) {
+  if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& cnode = node;
+  return cnode[key];
+}
+
+YAML::Node find_path(const YAML::Node& root, const std::vector<std::string>& parts) {
+  YAML::Node cur = root;
+  for (const auto& p : parts) {
+    YAML::Node next = child_of(cur, p);
+    if (!next.IsDefined()) return next;
+    cur.reset(next);  // rebind, never assign: assignment would write into the document
+  }
+  return cur;
+}
+
+void set_path(YAML::Node root, const std::vector<std::string>& parts, const YAML::Node& value) {
+  set_path_from(root, parts, 0, value);
+}
+
+bool remove_path(YAML::Node root, const std::vector<std::string>& parts) {
+  std::vector<std::string> parent_parts(parts.begin(), parts.end() - 1);
+  YAML::Node parent = find_path(root, parent_parts);
+  if (!parent.IsDefined() || !parent.IsMap() || !child_of(parent, parts.back()).IsDefined()) return false;
+  return parent.remove(parts.back());
+}
+
+std::vector<std::string> split_dotted(const std::string& key) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+std::vector<std::string> all_dotted_keys(const YAML::Node& root) {
+  std::vector<std::string> out;
+  collect_keys(root, "", out);
+  return out;
+}
+
+std::string emit_yaml(const YAML::Node& node) {
+  YAML::Emitter out;
+  out << node;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string hash_text(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+}  // namespace stanley
