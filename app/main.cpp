@@ -11,6 +11,7 @@
 #include "experiment/experiment.h"
 #include "experiment/runner.h"
 #include "experiment/stats.h"
+#include "experiment/sweep.h"
 #include "experiments/registry.h"
 #include "io/config.h"
 #include "io/errors.h"
@@ -34,8 +35,15 @@ commands:
   resume RUN_DIR                   continue a run from its latest checkpoint
   rerun RUN_DIR [OVERRIDES...]     a new run with RUN_DIR's saved overrides (plus any given)
   list                             registered experiments, samplers, models and datasets
+  run -m OVERRIDES... [--dry-run] [--wait]
+                                   multirun: a,b,c  range(a,b[,step])  zip(a,b) (element-wise);
+                                   launcher=local jobs=N | launcher=slurm launcher.partition=P ...;
+                                   run.dir=DIR is the sweep's directory (run again: continues)
+  sweep status DIR | sweep resume DIR [jobs=N] | sweep task DIR ID
+                                   a sweep's jobs and states; continue it; one SLURM array task
   diagnose RUN_DIR [checkpoint=ITER] [samplers=[langevin,stanley]] [chains=64] [steps=2000]
            [pairs=256] [lag=1] [superchain=8] [seed=0] [adapt=false] [target_accept=<sampler's own>]
+           (defaults: configs/diagnose/default.yaml)
                                    long-chain ESS, R-hat, ESS per gradient and coupling TV/rho
                                    of samplers on the run's frozen model -> RUN_DIR/diagnostics.h5
   stats data=NAME [OVERRIDES...]   reference statistics of real images for FID/KID, per
@@ -84,6 +92,10 @@ int run_command(const std::vector<std::string>& args) {
     print_table("datasets", dataset_registry());
     return 0;
   }
+  if (command == "run" && !tail.empty() && (tail[0] == "-m" || tail[0] == "--multirun")) {
+    return run_sweep(config_dir, std::vector<std::string>(tail.begin() + 1, tail.end()));
+  }
+  if (command == "sweep") return sweep_command(config_dir, tail);
   if (command == "run" || command == "rerun") {
     std::vector<std::string> overrides;
     if (command == "rerun") {
@@ -127,7 +139,7 @@ int run_command(const std::vector<std::string>& args) {
     run_stats(config_dir, tail, experiment_registry());
     return 0;
   }
-  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, list, diagnose, stats", command));
+  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, sweep, list, diagnose, stats", command));
 }
 
 }  // namespace

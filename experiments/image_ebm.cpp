@@ -35,6 +35,13 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   kid_ = cfg.get<bool>("eval.kid");
   kid_subsets_ = cfg.get<long>("eval.kid_subsets");
   kid_subset_size_ = cfg.get<long>("eval.kid_subset_size");
+  for (const auto& name : cfg.get<std::vector<std::string>>("eval.protocols")) {
+    if (name == "noise") protocols_.emplace_back(Protocol::kNoise, "");
+    else if (name == "train") protocols_.emplace_back(Protocol::kTrain, "_train");
+    else throw UserError(fmt::format("eval.protocols: '{}' is not one of noise, train", name));
+  }
+  cfg.require(!protocols_.empty(), "eval.protocols", "a non-empty list of noise, train");
+  data_floor_ = cfg.get<bool>("eval.data_floor");
   if (eval_samples_ < 2 || eval_batch_ <= 0 || grid_every_ < 0)
     throw UserError("eval.n_samples >= 2, eval.batch > 0 and log.grid_every >= 0 are required");
   trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *data_, *init_, cfg.sub("optim"));
@@ -52,42 +59,61 @@ void ImageEbmExperiment::run(RunContext& ctx) {
   trainer_->run(ctx);
 }
 
-torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen) {
+torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen, Protocol protocol) {
   std::vector<torch::Tensor> parts;
   const auto shape = data_->sample_shape();
   // A fork: evaluation chains must not become the training chains' carried state.
   const SamplerPtr sampler = sampler_->fork();
+  const ChainInit& starts = trainer_->chain_init();
   for (std::int64_t i = 0; i < n; i += eval_batch_) {
     const std::int64_t b = std::min(eval_batch_, n - i);
-    torch::Tensor z = sampler->sample(*model_, init_->draw(b, shape, gen, device_), settings_.n_steps, gen, nullptr);
-    parts.push_back(z.detach());
+    torch::Tensor z0 = protocol == Protocol::kTrain ? starts.peek(b, shape, gen, device_) : starts.draw(b, shape, gen, device_);
+    parts.push_back(sampler->sample(*model_, z0, settings_.n_steps, gen, nullptr).detach());
   }
   torch::Tensor z = torch::cat(parts);
-  if (!torch::isfinite(z).all().item<bool>()) throw DivergenceError("short-run samples contain NaN or Inf");
+  if (!torch::isfinite(z).all().item<bool>()) throw DivergenceError("evaluation samples contain NaN or Inf");
   return z;
 }
 
-std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std::int64_t iteration) {
-  std::map<std::string, double> metrics;
-  // Scored as saved pictures are: clamped to [-1, 1] and quantised to 8 bits.
-  const torch::Tensor samples = to_unit_range(to_uint8(generate(eval_samples_, ctx.gens.eval)));
+void ImageEbmExperiment::score(const torch::Tensor& images, const std::string& suffix, at::Generator& gen,
+                               std::map<std::string, double>& metrics) {
   for (std::size_t e = 0; e < fid_.extractors.size(); ++e) {
     auto& extractor = *fid_.extractors[e];
     FeatureStatsAccumulator acc;
     std::vector<torch::Tensor> kept;
-    for (std::int64_t i = 0; i < samples.size(0); i += eval_batch_) {
-      torch::Tensor f = extractor.features(samples.narrow(0, i, std::min(eval_batch_, samples.size(0) - i)));
+    for (std::int64_t i = 0; i < images.size(0); i += eval_batch_) {
+      torch::Tensor f = extractor.features(images.narrow(0, i, std::min(eval_batch_, images.size(0) - i)));
       acc.add(f);
       if (kid_) kept.push_back(f);
     }
-    metrics["fid_" + extractor.name()] = frechet_distance(acc.finish(), fid_.references[e].stats);
+    metrics["fid_" + extractor.name() + suffix] = frechet_distance(acc.finish(), fid_.references[e].stats);
     if (kid_) {
-      const KidResult kid = kernel_inception_distance(torch::cat(kept), fid_.references[e].kid_features, ctx.gens.eval,
+      const KidResult kid = kernel_inception_distance(torch::cat(kept), fid_.references[e].kid_features, gen,
                                                       kid_subsets_, kid_subset_size_);
-      metrics["kid_" + extractor.name()] = kid.mean;
+      metrics["kid_" + extractor.name() + suffix] = kid.mean;
     }
   }
-  record_images(ctx, fmt::format("eval_{:07d}.png", iteration), MetricsLog::Snapshot::kEval, iteration, samples);
+}
+
+std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std::int64_t iteration) {
+  std::map<std::string, double> metrics;
+  for (const auto& [protocol, suffix] : protocols_) {
+    // Scored as saved pictures are: clamped to [-1, 1] and quantised to 8 bits.
+    const torch::Tensor samples = to_unit_range(to_uint8(generate(eval_samples_, ctx.gens.eval, protocol)));
+    score(samples, suffix, ctx.gens.eval, metrics);
+    if (protocol == protocols_.front().first)
+      record_images(ctx, fmt::format("eval_{:07d}.png", iteration), MetricsLog::Snapshot::kEval, iteration, samples);
+  }
+  if (data_floor_ && iteration == 0) {
+    // Real images the reference never saw (the reference is eval.ref_split): N of the training split
+    // when the reference is the test split, else of the test split.
+    const std::string split = cfg_.get<std::string>("eval.ref_split") == "test" ? "train" : "test";
+    const ImageSet real = split == data_->split() ? data_->images() : data_->load_split(split);
+    at::Generator pick = make_generator(torch::kCPU, derive_seed(cfg_.get<std::uint64_t>("seed"), "eval/data_floor"));
+    const std::int64_t n = std::min<std::int64_t>(eval_samples_, real.images.size(0));
+    const torch::Tensor idx = torch::randperm(real.images.size(0), pick).narrow(0, 0, n);
+    score(to_unit_range(real.images.index_select(0, idx)).to(device_), "_data", ctx.gens.eval, metrics);
+  }
   extra_eval(ctx, iteration, metrics);
   return metrics;
 }

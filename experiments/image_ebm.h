@@ -1,6 +1,9 @@
 #pragma once
-// Image EBMs (paper Fig. 4-5): Algorithm 1 on an image dataset, FID/KID of short-run samples
-// against cached reference statistics every eval.every iterations, sample grids as PNG.
+// Image EBMs (paper Fig. 4-5): Algorithm 1 on an image dataset, FID/KID against cached reference
+// statistics every eval.every iterations, sample grids as PNG. eval.protocols says which samples are
+// scored: `noise` (short-run from fresh noise: fid_<x>) and/or `train` (chains started as training
+// starts them, e.g. from the persistent bank: fid_<x>_train); eval.data_floor adds fid_<x>_data, real
+// held-out images at the same N (what perfect samples would score), at iteration 0.
 // Subclasses add evaluation (inpainting) through extra_eval.
 
 #include <memory>
@@ -23,8 +26,11 @@ class ImageEbmExperiment : public Experiment {
  protected:
   // More metrics at each evaluation; called after FID.
   virtual void extra_eval(RunContext& /*ctx*/, std::int64_t /*iteration*/, std::map<std::string, double>& /*metrics*/) {}
-  // Short-run samples from fresh noise, as training draws them: n images, in batches.
-  torch::Tensor generate(std::int64_t n, at::Generator& gen);
+  // Where evaluation chains start: fresh noise (`noise`, Algorithm 1's short-run) or as training's
+  // chains start (`train`: the persistent bank, without changing it).
+  enum class Protocol { kNoise, kTrain };
+  // n images by K sampler steps from the protocol's starts, in batches.
+  torch::Tensor generate(std::int64_t n, at::Generator& gen, Protocol protocol = Protocol::kNoise);
 
   torch::Device device_ = torch::kCPU;
   std::shared_ptr<ImageDataset> data_;
@@ -35,6 +41,9 @@ class ImageEbmExperiment : public Experiment {
 
  private:
   std::map<std::string, double> evaluate(RunContext& ctx, std::int64_t iteration);
+  // FID (and KID) of 8-bit images in [-1, 1] against each extractor's reference; names end in `suffix`.
+  void score(const torch::Tensor& images, const std::string& suffix, at::Generator& gen,
+             std::map<std::string, double>& metrics);
   void save_negatives(RunContext& ctx, std::int64_t iteration, const torch::Tensor& z);
 
   Config cfg_;
@@ -42,6 +51,8 @@ class ImageEbmExperiment : public Experiment {
   FidSetup fid_;
   std::int64_t eval_samples_ = 0, eval_batch_ = 0, grid_every_ = 0;
   bool kid_ = false;
+  std::vector<std::pair<Protocol, std::string>> protocols_;  // with each one's metric suffix
+  bool data_floor_ = false;
   std::int64_t kid_subsets_ = 0, kid_subset_size_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Every `build/stanley run ...` example in README.md composes: each is run with `--cfg job` (print
-the resolved config, run nothing), so a stale example fails CI.
+the resolved config, run nothing), a multirun (`run -m`) with `--dry-run` (compose every job, run
+nothing), so a stale example fails CI.
 
 usage: check_readme_commands.py STANLEY_BINARY SOURCE_DIR
 """
@@ -27,7 +28,10 @@ def main():
     failed = []
     for command in found:
         args = shlex.split(command)[1:]
-        args = [a for a in args if a != "--cfg" and a != "job"] + ["--cfg", "job"]
+        if args[1] in ("-m", "--multirun"):
+            args = [a for a in args if a != "--dry-run"] + ["--dry-run"]
+        else:
+            args = [a for a in args if a != "--cfg" and a != "job"] + ["--cfg", "job"]
         r = subprocess.run([binary, "--config-dir", str(source / "configs")] + args, capture_output=True, text=True)
         if r.returncode != 0:
             failed.append(f"{command}\n    -> exit {r.returncode}: {(r.stderr or r.stdout).strip()}")

@@ -74,19 +74,33 @@ torch::Tensor ChainInit::draw(std::int64_t m, const std::vector<std::int64_t>& s
   return low_ + (high_ - low_) * at::rand(shape, gen, opts);
 }
 
+torch::Tensor ChainInit::from_bank(const torch::Tensor& slots, const std::vector<std::int64_t>& sample_shape,
+                                   at::Generator& gen, const torch::Device& device) const {
+  const std::int64_t m = slots.size(0);
+  torch::Tensor z0 = bank_.index_select(0, slots);
+  // Each drawn chain restarts from noise with probability `reinit`, so the bank keeps exploring.
+  std::vector<std::int64_t> mask_shape(z0.dim(), 1);
+  mask_shape[0] = m;
+  const auto opts = torch::TensorOptions().device(device).dtype(torch::kFloat32);
+  torch::Tensor fresh = at::rand({m}, gen, opts).lt(reinit_).reshape(mask_shape);
+  return torch::where(fresh, draw(m, sample_shape, gen, device), z0);
+}
+
 torch::Tensor ChainInit::start(std::int64_t m, const std::vector<std::int64_t>& sample_shape, at::Generator& gen,
                                const torch::Device& device) {
   if (kind_ == Kind::kData) return data_->batch(m, gen, device);
   if (kind_ != Kind::kPersistent) return draw(m, sample_shape, gen, device);
   if (!bank_.defined()) bank_ = draw(bank_size_, sample_shape, gen, device);
-  const auto opts = torch::TensorOptions().device(device);
-  slots_ = at::randint(0, bank_size_, {m}, gen, opts.dtype(torch::kLong));
-  torch::Tensor z0 = bank_.index_select(0, slots_);
-  // Each drawn chain restarts from noise with probability `reinit`, so the bank keeps exploring.
-  std::vector<std::int64_t> mask_shape(z0.dim(), 1);
-  mask_shape[0] = m;
-  torch::Tensor fresh = at::rand({m}, gen, opts.dtype(torch::kFloat32)).lt(reinit_).reshape(mask_shape);
-  return torch::where(fresh, draw(m, sample_shape, gen, device), z0);
+  slots_ = at::randint(0, bank_size_, {m}, gen, torch::TensorOptions().device(device).dtype(torch::kLong));
+  return from_bank(slots_, sample_shape, gen, device);
+}
+
+torch::Tensor ChainInit::peek(std::int64_t m, const std::vector<std::int64_t>& sample_shape, at::Generator& gen,
+                              const torch::Device& device) const {
+  if (kind_ == Kind::kData) return data_->batch(m, gen, device);
+  if (kind_ != Kind::kPersistent || !bank_.defined()) return draw(m, sample_shape, gen, device);
+  const torch::Tensor slots = at::randint(0, bank_size_, {m}, gen, torch::TensorOptions().device(device).dtype(torch::kLong));
+  return from_bank(slots, sample_shape, gen, device);
 }
 
 void ChainInit::finish(const torch::Tensor& z) {

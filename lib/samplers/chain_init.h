@@ -23,6 +23,9 @@ class ChainInit {
   // Starts of one training iteration's chains.
   torch::Tensor start(std::int64_t m, const std::vector<std::int64_t>& sample_shape, at::Generator& gen,
                       const torch::Device& device);
+  // What `start` would hand out, without touching the bank: evaluation of the chains training runs.
+  torch::Tensor peek(std::int64_t m, const std::vector<std::int64_t>& sample_shape, at::Generator& gen,
+                     const torch::Device& device) const;
   // The chains' final states; a persistent bank stores them in the slots `start` handed out.
   void finish(const torch::Tensor& z);
 
@@ -32,6 +35,8 @@ class ChainInit {
   void set_bank(torch::Tensor bank) { bank_ = std::move(bank); }
 
  private:
+  torch::Tensor from_bank(const torch::Tensor& slots, const std::vector<std::int64_t>& sample_shape, at::Generator& gen,
+                          const torch::Device& device) const;
   Kind kind_;
   bool gaussian_noise_ = false;
   double low_ = -1, high_ = 1, std_ = 1;

@@ -24,6 +24,17 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   s.ckpt_every = cfg.get<long>("train.ckpt_every");
   s.max_abs_energy = cfg.get<double>("train.max_abs_energy");
   s.energy_l2 = cfg.get<double>("train.energy_l2");
+  if (cfg.has("train.clamp")) {
+    const auto c = cfg.get<std::vector<double>>("train.clamp");
+    cfg.require(c.size() == 2 && c[0] < c[1], "train.clamp", "null or [low, high] with low < high");
+    s.clamp = std::make_pair(c[0], c[1]);
+  }
+  s.grad_clip = cfg.get<double>("train.grad_clip", 0.0);
+  s.lr_warmup = cfg.get<long>("train.lr_warmup", 0);
+  s.warn_abs_d = cfg.get<double>("train.warn_abs_d", 0.0);
+  cfg.require(s.grad_clip >= 0, "train.grad_clip", ">= 0 (0: off)");
+  cfg.require(s.lr_warmup >= 0, "train.lr_warmup", ">= 0");
+  cfg.require(s.warn_abs_d >= 0, "train.warn_abs_d", ">= 0 (0: off)");
   cfg.require(s.iters >= 0, "train.iters", ">= 0");
   cfg.require(s.batch > 0, "train.batch", "> 0");
   cfg.require(s.n_steps >= 0, "sampler.n_steps", ">= 0");
@@ -38,7 +49,8 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
 Trainer::Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Dataset& data, ChainInit init,
                  const Config& optim_cfg)
     : s_(settings), model_(std::move(model)), sampler_(sampler), data_(data), init_(std::move(init)),
-      optimizer_(make_optimizer(optim_cfg, model_->parameters())) {}
+      optimizer_(make_optimizer(optim_cfg, model_->parameters())),
+      base_lr_(optim_cfg.get<double>("lr")) {}
 
 void Trainer::set_evaluator(Evaluator evaluator, std::string headline_metric) {
   evaluator_ = std::move(evaluator);
@@ -59,6 +71,20 @@ void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
   if (metrics.count(headline_)) last_metric_ = fmt::format("{}={:.4g}", headline_, metrics.at(headline_));
   ctx.dir.log(fmt::format("eval iter {}:{}", iteration, line));
   ctx.metrics.flush();
+}
+
+// The early warning of a runaway (ebm-anatomy's d = mean f(data) − mean f(neg) drifting from 0): a
+// line in the log and on stderr, once; divergence itself still stops the run (DivergenceError).
+void Trainer::watch_health(RunContext& ctx, std::int64_t iteration, double d) {
+  if (s_.warn_abs_d <= 0 || warned_) return;
+  d_streak_ = std::abs(d) > s_.warn_abs_d ? d_streak_ + 1 : 0;
+  if (d_streak_ < 20) return;
+  warned_ = true;
+  const std::string msg = fmt::format(
+      "warning: iteration {}: |d| = |mean f(data) - mean f(neg)| = {:.3g} > train.warn_abs_d = {} for 20 iterations: "
+      "the energies may be running away (README \"Stabilisers\")", iteration, std::abs(d), s_.warn_abs_d);
+  ctx.dir.log(msg);
+  fmt::print(stderr, "\n{}\n", msg);
 }
 
 void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg) {
@@ -112,6 +138,7 @@ void Trainer::run(RunContext& ctx) {
     // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
     torch::Tensor z0 = init_.start(s_.batch, shape, ctx.gens.sampler, ctx.device);
     torch::Tensor z = sampler_.sample(*model_, z0, s_.n_steps, ctx.gens.sampler, log_now ? &trace : nullptr);
+    if (s_.clamp) z = z.clamp(s_.clamp->first, s_.clamp->second);
     init_.finish(z);
     if (negatives_hook_) negatives_hook_(it, z);
     torch::Tensor x = data_.batch(s_.batch, ctx.gens.data, ctx.device);
@@ -122,6 +149,11 @@ void Trainer::run(RunContext& ctx) {
     if (s_.energy_l2 > 0) loss = loss + s_.energy_l2 * (f_data.pow(2).mean() + f_neg.pow(2).mean());
     optimizer_->zero_grad();
     loss.backward();
+    if (s_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), s_.grad_clip);
+    if (s_.lr_warmup > 0 && it <= s_.lr_warmup + 1) {
+      const double lr = base_lr_ * std::min(1.0, static_cast<double>(it) / static_cast<double>(s_.lr_warmup));
+      for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+    }
     optimizer_->step();
 
     const auto stats = torch::stack({loss.detach(), f_data.detach().mean(), f_neg.detach().mean()}).cpu();
@@ -134,6 +166,7 @@ void Trainer::run(RunContext& ctx) {
           it, l, fd, fn, s_.max_abs_energy, ctx.dir.checkpoints_dir().string()));
     }
 
+    watch_health(ctx, it, fd - fn);
     if (log_now) {
       const auto now = std::chrono::steady_clock::now();
       const double secs = std::chrono::duration<double>(now - t_log).count();
@@ -142,6 +175,9 @@ void Trainer::run(RunContext& ctx) {
       ctx.metrics.scalar("f_neg", it, fn);
       ctx.metrics.scalar("f_diff", it, fd - fn);
       ctx.metrics.scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
+      // Gradient evaluations of ∇f by the sampler so far (M chains × K steps × per step): the cost axis
+      // on which samplers with different per-step costs compare.
+      ctx.metrics.scalar("grad_evals", it, static_cast<double>(it) * s_.batch * s_.n_steps * sampler_.gradients_per_step());
       if (sampler_.adaptable()) ctx.metrics.scalar("sampler_step_size", it, sampler_.step_size());
       log_chain(ctx, it, trace, fd, fn);
       t_log = now;

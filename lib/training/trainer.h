@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,11 @@ struct TrainSettings {
   std::int64_t ckpt_every = 0;   // checkpoints (the last iteration always gets one)
   double max_abs_energy = 1e6;   // |mean f| above this is divergence
   double energy_l2 = 0.0;        // optional penalty α·mean(f(x)² + f(z)²); the paper uses none
+  // Stabilisers (all off by default; configs/config.yaml's train block; data noise is data.noise):
+  std::optional<std::pair<double, double>> clamp;  // negatives clamped to [low, high] after the chain
+  double grad_clip = 0.0;        // max norm of the parameters' gradient (0: no clipping)
+  std::int64_t lr_warmup = 0;    // iterations of linear warm-up of the learning rate
+  double warn_abs_d = 0.0;       // early warning on |d| (0: none); divergence still stops the run
   static TrainSettings from_config(const Config& cfg);  // train.*, sampler.n_steps, log.every, eval.every
 };
 
@@ -48,9 +54,12 @@ class Trainer {
   // Trains to settings.iters, resuming from ctx.resume_checkpoint when set.
   void run(RunContext& ctx);
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
+  // Where training's chains start (holds the persistent bank).
+  const ChainInit& chain_init() const { return init_; }
 
  private:
   void evaluate(RunContext& ctx, std::int64_t iteration);
+  void watch_health(RunContext& ctx, std::int64_t iteration, double d);
   // What a checkpoint holds beyond model, optimizer and generators: the persistent chain bank.
   std::map<std::string, torch::Tensor> extra_state() const;
   void log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg);
@@ -65,6 +74,9 @@ class Trainer {
   std::function<void(std::int64_t, const torch::Tensor&)> negatives_hook_;
   std::string headline_;
   std::string last_metric_;
+  std::int64_t d_streak_ = 0;   // iterations in a row with |d| > warn_abs_d
+  bool warned_ = false;
+  double base_lr_ = 0.0;        // the optimizer's configured learning rate (warm-up scales it)
 };
 
 }  // namespace stanley
