@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 fmnist bench clean help
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 fmnist bench clean help update-reference test-slurm
 
 all: build
 
@@ -14,8 +14,11 @@ help:
 	@echo "make test            install deps, build, run the CTest suite"
 	@echo "make reproduce-fig1  paper-scale rings runs and results/figures/fig1.png"
 	@echo "make fmnist          Fashion-MNIST EBM (scale=small, CPU minutes), Langevin and STANLEY, fid_fmnist curves"
-	@echo "make reproduce-fig4  CIFAR-10 and Flowers FID curves at paper scale (GPU; DATA_CIFAR10, DATA_FLOWERS, INCEPTION)"
+	@echo "make reproduce-fig4  FID curves of the five samplers over SEEDS (SCALE=small: Fashion-MNIST twin on CPU;"
+	@echo "                     SCALE=paper: CIFAR-10 and Flowers on a GPU, DATA_CIFAR10, DATA_FLOWERS, INCEPTION)"
 	@echo "make bench           Google Benchmark programs"
+	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
+	@echo "make test-slurm      multirun on a real single-node SLURM started on localhost (installs slurm-wlm, munge)"
 
 deps:
 	@bash scripts/install_deps.sh
@@ -34,6 +37,11 @@ app: deps configure
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The CI regression references (tests/baselines/*.yaml): each check over 5 seeds, tolerance from their
+# spread. Run on purpose, after an intended change of a metric; commit the files with the change.
+update-reference: app
+	$(PYTHON) scripts/update_reference.py $(STANLEY) . --seeds $(or $(SEEDS),5)
 
 # Rings at scale=small (3,000 iterations, K=100), both samplers side by side (one thread each), then
 # Fig. 1's layout with the exact-sample reference. STANLEY's settings: configs/experiment/rings.yaml.
@@ -67,27 +75,47 @@ fmnist: app
 	@$(PYTHON) analysis/plot_fid.py results/fmnist_cmp/$(STAMP)/stanley results/fmnist_cmp/$(STAMP)/langevin \
 		--out results/figures/fmnist_fid.png
 
-# Paper Fig. 4: FID over 100k iterations on CIFAR-10 and Flowers, Langevin vs STANLEY, on a GPU.
-# Needs the data on disk and an Inception TorchScript file (README "Image experiments").
+# Paper Fig. 4: FID against iteration for the paper's five samplers, mean and band over seeds, and a
+# Markdown report with the numbers. One sweep (stanley run -m) into a fixed directory: run it again
+# after an interruption and it finishes only what was left.
+#   SCALE=small  the CPU twin: Fashion-MNIST (Debian's dataset-fashion-mnist), fid_fmnist from the
+#                suite's own feature network, experiment fmnist at scale=twin (README "Fig. 4 twin")
+#   SCALE=paper  CIFAR-10 and Flowers with Inception FID, on a GPU (DATA_CIFAR10, DATA_FLOWERS, INCEPTION)
+SCALE ?= small
+SEEDS ?= 0,1,2
+FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd
 DEVICE ?= cuda
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
 INCEPTION ?=
 reproduce-fig4: app
+ifeq ($(SCALE),paper)
 	@test -n "$(INCEPTION)" || { echo "reproduce-fig4: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
-	@mkdir -p results/fig4/$(STAMP)
+	@test -d "$(DATA_CIFAR10)" || { echo "reproduce-fig4: no CIFAR-10 at $(DATA_CIFAR10) (expects cifar-10-batches-bin/; set DATA_CIFAR10)"; exit 2; }
+	@test -d "$(DATA_FLOWERS)" || { echo "reproduce-fig4: no Flowers 102 at $(DATA_FLOWERS) (expects jpg/; set DATA_FLOWERS)"; exit 2; }
 	for exp in cifar10 flowers; do \
 	  root=$$( [ $$exp = cifar10 ] && echo $(DATA_CIFAR10) || echo $(DATA_FLOWERS) ); \
-	  for s in langevin stanley; do \
-	    $(STANLEY) run experiment=$$exp scale=paper sampler=$$s device=$(DEVICE) data.root=$$root \
-	      features.inception.path=$(INCEPTION) run.dir=results/fig4/$(STAMP)/$$exp-$$s || true; \
-	  done; \
-	  $(PYTHON) analysis/plot_fid.py results/fig4/$(STAMP)/$$exp-langevin results/fig4/$(STAMP)/$$exp-stanley \
-	    --out results/figures/fig4_$$exp.png; \
+	  $(STANLEY) run -m experiment=$$exp scale=paper sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
+	    data.root=$$root features.inception.path=$(INCEPTION) run.dir=results/fig4/paper_$$exp || true; \
+	  $(PYTHON) analysis/report_sweep.py results/fig4/paper_$$exp --metric fid_inception --group sampler \
+	    --title "Fig. 4 ($$exp)" --out results/figures/fig4_$$exp.png --report results/figures/fig4_$$exp.md; \
 	done
+else
+	$(STANLEY) run -m experiment=fmnist scale=twin sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) jobs=$(JOBS) \
+	  run.dir=results/fig4/small || true
+	$(PYTHON) analysis/report_sweep.py results/fig4/small --metric fid_fmnist --group sampler \
+	  --title "Fig. 4 twin: Fashion-MNIST" --out results/figures/fig4_small.png --report results/figures/fig4_small.md
+	$(PYTHON) analysis/report_sweep.py results/fig4/small --metric fid_fmnist_train --group sampler \
+	  --title "Fig. 4 twin: chains as training starts them" --out results/figures/fig4_small_train.png \
+	  --report results/figures/fig4_small_train.md
+endif
 
 bench: build
 	$(BUILD)/bench/bench_samplers
 
 clean:
 	rm -rf $(BUILD)
+
+# The SLURM launcher against a real single-node SLURM on localhost (root; installs slurm packages).
+test-slurm: app
+	bash scripts/test_slurm.sh $(STANLEY)

@@ -42,6 +42,7 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   }
   cfg.require(!protocols_.empty(), "eval.protocols", "a non-empty list of noise, train");
   data_floor_ = cfg.get<bool>("eval.data_floor");
+  diagnostics_ = TrainingDiagnostics::from_config(cfg);
   if (eval_samples_ < 2 || eval_batch_ <= 0 || grid_every_ < 0)
     throw UserError("eval.n_samples >= 2, eval.batch > 0 and log.grid_every >= 0 are required");
   trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *data_, *init_, cfg.sub("optim"));
@@ -114,6 +115,8 @@ std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std:
     const torch::Tensor idx = torch::randperm(real.images.size(0), pick).narrow(0, 0, n);
     score(to_unit_range(real.images.index_select(0, idx)).to(device_), "_data", ctx.gens.eval, metrics);
   }
+  for (const auto& [name, value] : diagnostics_.measure(*model_, trainer_->chain_init(), *data_, device_, iteration))
+    metrics[name] = value;
   extra_eval(ctx, iteration, metrics);
   return metrics;
 }

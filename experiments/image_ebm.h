@@ -11,6 +11,7 @@
 #include "data/image_dataset.h"
 #include "experiment/experiment.h"
 #include "experiment/fid_setup.h"
+#include "experiment/training_diagnostics.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"
 #include "samplers/sampler.h"
@@ -53,6 +54,7 @@ class ImageEbmExperiment : public Experiment {
   bool kid_ = false;
   std::vector<std::pair<Protocol, std::string>> protocols_;  // with each one's metric suffix
   bool data_floor_ = false;
+  TrainingDiagnostics diagnostics_;
   std::int64_t kid_subsets_ = 0, kid_subset_size_ = 0;
 };
 

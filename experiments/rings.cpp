@@ -5,6 +5,7 @@
 
 #include "data/rings.h"
 #include "experiment/experiment.h"
+#include "experiment/training_diagnostics.h"
 #include "metrics/toy_density.h"
 #include "models/energy.h"
 #include "samplers/sampler.h"
@@ -39,6 +40,7 @@ class RingsExperiment : public Experiment {
     truth_ = cells / cells.sum();
     truth_hist_ = pool_cells(truth_, grid_.n, grid_.n / hist_bins_);
     trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *rings_, *init_, cfg.sub("optim"));
+    diagnostics_ = TrainingDiagnostics::from_config(cfg);
   }
 
   void run(RunContext& ctx) override {
@@ -59,12 +61,16 @@ class RingsExperiment : public Experiment {
     const torch::Tensor exact = rings_->batch(eval_samples_, exact_gen, torch::kCPU).contiguous();
     const Divergences floor = compare_distributions(truth_hist_, sample_histogram(exact, grid_, hist_bins_), floor_);
     ctx.metrics.snapshot(MetricsLog::Snapshot::kTraining, iteration, {static_cast<hsize_t>(z.size(0)), 2}, z.data_ptr<float>());
-    return {{"kl_density", dens.kl},         {"tv_density", dens.tv},          {"kl_samples", samp.kl},
-            {"tv_samples", samp.tv},         {"kl_samples_exact", floor.kl},   {"tv_samples_exact", floor.tv}};
+    std::map<std::string, double> metrics{{"kl_density", dens.kl},       {"tv_density", dens.tv},
+                                          {"kl_samples", samp.kl},       {"tv_samples", samp.tv},
+                                          {"kl_samples_exact", floor.kl}, {"tv_samples_exact", floor.tv}};
+    for (const auto& [name, value] : diagnostics_.measure(*model_, *init_, *rings_, device_, iteration)) metrics[name] = value;
+    return metrics;
   }
 
   torch::Device device_ = torch::kCPU;
   std::shared_ptr<RingsDataset> rings_;
+  TrainingDiagnostics diagnostics_;
   EnergyPtr model_;
   SamplerPtr sampler_;
   TrainSettings settings_;

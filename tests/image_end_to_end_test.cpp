@@ -43,6 +43,33 @@ TEST(ImageEndToEnd, FmnistSmokeLogsFidKidAndGrids) {
   EXPECT_EQ(h5b.read_doubles("/scalars/fid_fmnist/value"), fid);
 }
 
+// The stabilisers and evaluation protocols do what their keys say: negatives clamped, the early
+// warning written, the bank protocol and the data floor scored; grad_evals counts M·K per iteration.
+TEST(ImageEndToEnd, StabilisersAndProtocols) {
+  TempDir tmp;
+  const CommandResult r = run_stanley(fmnist(
+      tmp / "run", tmp / "cache",
+      "sampler=langevin train.clamp=[-0.5,0.5] train.grad_clip=1.0 train.lr_warmup=5 train.warn_abs_d=1e-9 "
+      "'++train.init={kind: persistent, low: -1.0, high: 1.0, bank_size: 64, reinit: 0.05, noise: uniform}' "
+      "eval.protocols=[noise,train] eval.data_floor=true"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: iteration 20: |d|"), std::string::npos) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  for (double v : h5.read_doubles("/samples/20")) {
+    ASSERT_GE(v, -0.5);
+    ASSERT_LE(v, 0.5);
+  }
+  EXPECT_EQ(h5.read_ints("/scalars/fid_fmnist_train/step"), (std::vector<std::int64_t>{0, 10, 20}));
+  EXPECT_EQ(h5.read_ints("/scalars/fid_fmnist_data/step"), (std::vector<std::int64_t>{0}));
+  // Real images score far below untrained samples.
+  EXPECT_LT(h5.read_doubles("/scalars/fid_fmnist_data/value")[0], 0.5 * h5.read_doubles("/scalars/fid_fmnist/value")[0]);
+  // smoke: M = 16, K = 5, one gradient per Langevin step.
+  EXPECT_DOUBLE_EQ(h5.read_doubles("/scalars/grad_evals/value").back(), 20.0 * 16 * 5);
+  const CommandResult bad = run_stanley(fmnist(tmp / "bad", tmp / "cache", "train.clamp=[1,0]"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("train.clamp must be null or [low, high] with low < high"), std::string::npos) << bad.output;
+}
+
 TEST(ImageEndToEnd, InpaintingLogsPsnrAndGrids) {
   TempDir tmp;
   const CommandResult r = run_stanley("run experiment=fmnist_inpaint scale=smoke threads=1 inpaint.n_images=8 inpaint.n_steps=5 "
