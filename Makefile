@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 fmnist bench clean help update-reference test-slurm
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench clean help update-reference test-slurm
 
 all: build
 
@@ -16,6 +16,10 @@ help:
 	@echo "make fmnist          Fashion-MNIST EBM (scale=small, CPU minutes), Langevin and STANLEY, fid_fmnist curves"
 	@echo "make reproduce-fig4  FID curves of the five samplers over SEEDS (SCALE=small: Fashion-MNIST twin on CPU;"
 	@echo "                     SCALE=paper: CIFAR-10 and Flowers on a GPU, DATA_CIFAR10, DATA_FLOWERS, INCEPTION)"
+	@echo "make reproduce-fig5  CelebA FID, five samplers (SCALE=paper: DATA_CELEBA, INCEPTION; small: fmnist stand-in)"
+	@echo "make reproduce-fig6  inpainting, STANLEY vs Langevin (SCALE=small: fmnist; paper: CelebA)"
+	@echo "make reproduce-ablations  th grid (rings, fmnist), K vs gradient evaluations, STANLEY gamma variants"
+	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
 	@echo "make bench           Google Benchmark programs"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
 	@echo "make test-slurm      multirun on a real single-node SLURM started on localhost (installs slurm-wlm, munge)"
@@ -83,7 +87,7 @@ fmnist: app
 #   SCALE=paper  CIFAR-10 and Flowers with Inception FID, on a GPU (DATA_CIFAR10, DATA_FLOWERS, INCEPTION)
 SCALE ?= small
 SEEDS ?= 0,1,2
-FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd
+FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd   # SCALE=paper; SCALE=small zips the five with K (HMC: K·L = 20)
 DEVICE ?= cuda
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
@@ -101,14 +105,80 @@ ifeq ($(SCALE),paper)
 	    --title "Fig. 4 ($$exp)" --out results/figures/fig4_$$exp.png --report results/figures/fig4_$$exp.md; \
 	done
 else
-	$(STANLEY) run -m experiment=fmnist scale=twin sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) jobs=$(JOBS) \
-	  run.dir=results/fig4/small || true
+	$(STANLEY) run -m experiment=fmnist scale=twin 'sampler=zip(langevin,stanley,mala,hmc,gd)' \
+	  'sampler.n_steps=zip(20,20,20,4,20)' seed=$(SEEDS) jobs=$(JOBS) run.dir=results/fig4/small || true
 	$(PYTHON) analysis/report_sweep.py results/fig4/small --metric fid_fmnist --group sampler \
 	  --title "Fig. 4 twin: Fashion-MNIST" --out results/figures/fig4_small.png --report results/figures/fig4_small.md
 	$(PYTHON) analysis/report_sweep.py results/fig4/small --metric fid_fmnist_train --group sampler \
 	  --title "Fig. 4 twin: chains as training starts them" --out results/figures/fig4_small_train.png \
 	  --report results/figures/fig4_small_train.md
 endif
+
+# Paper Fig. 5: CelebA FID, the five samplers. SCALE=paper on a GPU (DATA_CELEBA, INCEPTION);
+# SCALE=small: its CPU stand-in, Fashion-MNIST at scale=small (400 iterations), one seed per sampler.
+DATA_CELEBA ?= data/celeba
+reproduce-fig5: app
+ifeq ($(SCALE),paper)
+	@test -n "$(INCEPTION)" || { echo "reproduce-fig5: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
+	@test -d "$(DATA_CELEBA)" || { echo "reproduce-fig5: no CelebA at $(DATA_CELEBA) (expects img_align_celeba/ and list_eval_partition.txt; set DATA_CELEBA)"; exit 2; }
+	$(STANLEY) run -m experiment=celeba scale=paper sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
+	  data.root=$(DATA_CELEBA) features.inception.path=$(INCEPTION) run.dir=results/fig5/paper || true
+	$(PYTHON) analysis/report_sweep.py results/fig5/paper --metric fid_inception --group sampler \
+	  --title "Fig. 5 (CelebA)" --out results/figures/fig5.png --report results/figures/fig5.md
+else
+	$(STANLEY) run -m experiment=fmnist scale=small 'sampler=zip(langevin,stanley,mala,hmc,gd)' \
+	  'sampler.n_steps=zip(40,40,40,8,40)' seed=0 jobs=$(JOBS) run.dir=results/fig5/small || true
+	$(PYTHON) analysis/report_sweep.py results/fig5/small --metric fid_fmnist --group sampler \
+	  --title "Fig. 5 stand-in: Fashion-MNIST, scale=small" --out results/figures/fig5_small.png \
+	  --report results/figures/fig5_small.md
+endif
+
+# Paper Fig. 6: inpainting, STANLEY vs Langevin: inpaint_psnr curves (grids under each run's samples/).
+reproduce-fig6: app
+ifeq ($(SCALE),paper)
+	@test -d "$(DATA_CELEBA)" || { echo "reproduce-fig6: no CelebA at $(DATA_CELEBA) (set DATA_CELEBA)"; exit 2; }
+	$(STANLEY) run -m experiment=celeba_inpaint scale=paper sampler=langevin,stanley seed=$(SEEDS) device=$(DEVICE) \
+	  data.root=$(DATA_CELEBA) run.dir=results/fig6/paper || true
+	$(PYTHON) analysis/report_sweep.py results/fig6/paper --metric inpaint_psnr --group sampler --higher-is-better \
+	  --title "Fig. 6 (CelebA inpainting)" --out results/figures/fig6.png --report results/figures/fig6.md
+else
+	$(STANLEY) run -m experiment=fmnist_inpaint scale=small sampler=langevin,stanley seed=$(SEEDS) jobs=$(JOBS) \
+	  run.dir=results/fig6/small || true
+	$(PYTHON) analysis/report_sweep.py results/fig6/small --metric inpaint_psnr --group sampler --higher-is-better \
+	  --title "Fig. 6 twin: Fashion-MNIST inpainting" --out results/figures/fig6_small.png --report results/figures/fig6_small.md
+endif
+
+# Ablations (CPU): STANLEY's th over a log grid (rings and fmnist), K per sampler against gradient
+# evaluations (the rebuttal's claim that STANLEY needs fewer transitions), and STANLEY's γ variants.
+reproduce-ablations: app
+	$(STANLEY) run -m experiment=rings scale=small sampler=stanley 'sampler.th=0.01,0.03,0.1,0.3,1.0' seed=0 \
+	  jobs=$(JOBS) run.dir=results/ablations/th_rings || true
+	$(PYTHON) analysis/report_sweep.py results/ablations/th_rings --metric kl_samples --group sampler.th \
+	  --title "STANLEY th (rings)" --out results/figures/ablation_th_rings.png --report results/figures/ablation_th_rings.md
+	$(STANLEY) run -m experiment=fmnist scale=small sampler=stanley 'sampler.th=0.01,0.1,1.0' seed=0 \
+	  jobs=$(JOBS) run.dir=results/ablations/th_fmnist || true
+	$(PYTHON) analysis/report_sweep.py results/ablations/th_fmnist --metric fid_fmnist --group sampler.th \
+	  --title "STANLEY th (Fashion-MNIST)" --out results/figures/ablation_th_fmnist.png --report results/figures/ablation_th_fmnist.md
+	$(STANLEY) run -m experiment=fmnist scale=small sampler=langevin,stanley 'sampler.n_steps=5,10,20,40' seed=0 \
+	  jobs=$(JOBS) run.dir=results/ablations/k_fmnist || true
+	$(PYTHON) analysis/report_sweep.py results/ablations/k_fmnist --metric fid_fmnist --group sampler.n_steps --x grad_evals \
+	  --title "K: fid_fmnist against gradient evaluations" --out results/figures/ablation_k.png --report results/figures/ablation_k.md
+	$(STANLEY) run -m experiment=rings scale=small sampler=stanley 'sampler.gamma_at=previous_samples,chain_start,every_step' \
+	  'sampler.gamma_times_s=true,false' seed=0 jobs=$(JOBS) run.dir=results/ablations/gamma_rings || true
+	$(PYTHON) analysis/report_sweep.py results/ablations/gamma_rings --metric kl_samples --group label \
+	  --title "STANLEY γ variants (rings)" --out results/figures/ablation_gamma.png --report results/figures/ablation_gamma.md
+
+# Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
+# each sampler on the current model at every evaluation (rings, scale=small).
+reproduce-ergodicity: app
+	$(STANLEY) run -m experiment=rings scale=small sampler=langevin,stanley,mala,hmc eval.diagnose=true seed=0 \
+	  jobs=$(JOBS) run.dir=results/ergodicity/rings || true
+	for m in diag_ess_per_grad diag_rhat diag_rho diag_ksd; do \
+	  hib=$$( [ $$m = diag_ess_per_grad ] && echo --higher-is-better ); \
+	  $(PYTHON) analysis/report_sweep.py results/ergodicity/rings --metric $$m --group sampler $$hib \
+	    --title "$$m along training (rings)" --out results/figures/ergodicity_$$m.png \
+	    --report results/figures/ergodicity_$$m.md || true; \
+	done
 
 bench: build
 	$(BUILD)/bench/bench_samplers

@@ -5,7 +5,10 @@ per setting, the final and best value (mean ± sd over seeds), gradient evaluati
 and status, and the data floor where the runs logged one.
 
 usage: report_sweep.py SWEEP_DIR|RUN_DIR... --metric fid_fmnist [--x iteration|grad_evals]
-                       [--group sampler|label] --out fig.png [--report report.md] [--title T]
+                       [--group sampler|label|KEY] --out fig.png [--report report.md] [--title T]
+                       [--higher-is-better]
+--group KEY (a dotted config key such as sampler.th or sampler.n_steps) groups by the sampler and
+that key's value.
 """
 import argparse
 import collections
@@ -43,10 +46,11 @@ def main():
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--metric", required=True)
     ap.add_argument("--x", choices=["iteration", "grad_evals"], default="iteration")
-    ap.add_argument("--group", choices=["sampler", "label"], default="label")
+    ap.add_argument("--group", default="label")
     ap.add_argument("--out", required=True)
     ap.add_argument("--report")
     ap.add_argument("--title", default="")
+    ap.add_argument("--higher-is-better", action="store_true")
     a = ap.parse_args()
 
     groups = collections.defaultdict(list)
@@ -67,7 +71,15 @@ def main():
             _, floor = series(f, a.metric + "_data")
             if floor is not None:
                 floors.append(float(floor[0]))
-            key = read_attr(f, "sampler") if a.group == "sampler" else sampler_label(f)
+            if a.group == "sampler":
+                key = read_attr(f, "sampler")
+            elif a.group == "label":
+                key = sampler_label(f)
+            else:
+                node = run_config(f)
+                for part in a.group.split("."):
+                    node = node.get(part, {}) if isinstance(node, dict) else {}
+                key = f"{read_attr(f, 'sampler')} {a.group}={node}"
             groups[key].append(dict(dir=d, x=x, y=values, seed=read_attr(f, "seed"), status=read_attr(f, "status"),
                                     grads=float(g_values[-1]) if g_values is not None else float("nan"), wall=wall,
                                     iters=int(steps[-1])))
@@ -107,14 +119,16 @@ def main():
         ranking = []
         for key, runs in sorted(groups.items()):
             last = [r["y"][-1] for r in runs]
-            best = [r["y"].min() for r in runs]
+            best = [r["y"].max() if a.higher_is_better else r["y"].min() for r in runs]
             ranking.append((np.mean(last), key))
             lines.append(f"| {key} | {','.join(r['seed'] for r in runs)} | {','.join(r['status'].split(':')[0] for r in runs)} | "
                          f"{ms(last)} | {ms(best)} | {','.join(str(r['iters']) for r in runs)} | "
                          f"{np.mean([r['grads'] for r in runs]):.3g} | {np.mean([r['wall'] for r in runs]) / 60:.1f} |")
         if floors:
             lines += ["", f"Data floor ({a.metric}_data, real held-out images at the same N): {np.mean(floors):.2f}"]
-        lines += ["", "Ranking by mean last value (lower is better): " + ", ".join(k for _, k in sorted(ranking))]
+        order = sorted(ranking, reverse=a.higher_is_better)
+        lines += ["", f"Ranking by mean last value ({'higher' if a.higher_is_better else 'lower'} is better): "
+                  + ", ".join(k for _, k in order)]
         with open(a.report, "w") as out:
             out.write("\n".join(lines) + "\n")
         print(f"report: {a.report}")
