@@ -36,8 +36,8 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   for (const auto& j : m.jobs)
     if (j.state != JobState::kDone && j.state != JobState::kDiverged) queue.push_back(j.id);
   const std::size_t finished_before = m.jobs.size() - queue.size();
-  fmt::print(stderr, "sweep {}: {} jobs, {} to run, {} at a time ({} threads each)\n", m.dir.string(), m.jobs.size(),
-             queue.size(), jobs, threads_per_job);
+  fmt::print(stderr, "sweep {}: {} jobs, {} to run, {} at a time ({})\n", m.dir.string(), m.jobs.size(), queue.size(),
+             jobs, threads_per_job > 0 ? fmt::format("{} threads each", threads_per_job) : std::string("threads as set"));
 
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;

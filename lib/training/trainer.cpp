@@ -76,9 +76,13 @@ void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
 // The early warning of a runaway (ebm-anatomy's d = mean f(data) − mean f(neg) drifting from 0): a
 // line in the log and on stderr, once; divergence itself still stops the run (DivergenceError).
 void Trainer::watch_health(RunContext& ctx, std::int64_t iteration, double d) {
-  if (s_.warn_abs_d <= 0 || warned_) return;
-  d_streak_ = std::abs(d) > s_.warn_abs_d ? d_streak_ + 1 : 0;
-  if (d_streak_ < 20) return;
+  if (s_.warn_abs_d <= 0) return;
+  if (std::abs(d) <= s_.warn_abs_d) {
+    d_streak_ = 0;
+    warned_ = false;  // re-armed: a later excursion warns again
+    return;
+  }
+  if (++d_streak_ < 20 || warned_) return;
   warned_ = true;
   const std::string msg = fmt::format(
       "warning: iteration {}: |d| = |mean f(data) - mean f(neg)| = {:.3g} > train.warn_abs_d = {} for 20 iterations: "

@@ -75,7 +75,7 @@ class Trainer {
   std::string headline_;
   std::string last_metric_;
   std::int64_t d_streak_ = 0;   // iterations in a row with |d| > warn_abs_d
-  bool warned_ = false;
+  bool warned_ = false;         // this streak has been reported
   double base_lr_ = 0.0;        // the optimizer's configured learning rate (warm-up scales it)
 };
 
