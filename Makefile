@@ -69,6 +69,8 @@ reproduce-fig1: app
 	@$(PYTHON) analysis/plot_rings.py results/fig1/$(STAMP)/langevin results/fig1/$(STAMP)/stanley \
 		--every 2000 --out results/figures/fig1.png
 	@echo "figure: results/figures/fig1.png"
+	@$(PYTHON) analysis/report_sweep.py results/fig1/$(STAMP)/langevin results/fig1/$(STAMP)/stanley --metric kl_samples \
+		--title "Fig. 1 (rings): kl_samples" --out results/figures/fig1_kl.png --report results/figures/fig1.md
 
 # Fashion-MNIST at scale=small: STANLEY then Langevin (each uses both cores), then the FID curves
 # and last sample grids. The feature network and reference statistics are built once, cached.

@@ -92,6 +92,16 @@ TEST(Sweep, InterruptedWithCtrlCFinishesOnlyWhatWasLeft) {
   const std::string manifest = read_file(dir / "sweep.yaml");
   EXPECT_EQ(count_of(manifest, "state: done"), 3) << manifest;
 
+  // The sweep's figure and report: one setting, three seeds, mean ± sd.
+  const auto report = run_command(std::string(STANLEY_PYTHON) + " " + source_dir() + "/analysis/report_sweep.py " +
+                                  dir.string() + " --metric kl_samples --group sampler --out " + (tmp / "f.png").string() +
+                                  " --report " + (tmp / "r.md").string());
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_TRUE(fs::exists(tmp / "f.png"));
+  const std::string md = read_file(tmp / "r.md");
+  EXPECT_NE(md.find("| langevin | 0,1,2 | finished,finished,finished |"), std::string::npos) << md;
+  EXPECT_NE(md.find(" ± "), std::string::npos) << md;
+
   // A different sweep into the same directory is refused.
   const auto other = run_stanley("run -m experiment=rings scale=smoke seed=5,6 run.dir=" + dir.string());
   EXPECT_EQ(other.exit_code, 2);
