@@ -12,6 +12,7 @@
 #include "experiment/runner.h"
 #include "experiment/stats.h"
 #include "experiment/sweep.h"
+#include "io/stop_signal.h"
 #include "experiments/registry.h"
 #include "io/config.h"
 #include "io/errors.h"
@@ -120,11 +121,13 @@ int run_command(const std::vector<std::string>& args) {
       fmt::print("{}", emit_yaml(composed.root));
       return 0;
     }
+    install_stop_handlers();
     const fs::path dir = start_run(composed, experiment_registry());
     fmt::print("{}\n", dir.string());
     return 0;
   }
   if (command == "resume") {
+    install_stop_handlers();
     if (tail.size() != 1) throw UserError("resume takes exactly one run directory");
     fmt::print("{}\n", resume_run(tail[0], experiment_registry()).string());
     return 0;
@@ -154,6 +157,9 @@ int main(int argc, char** argv) {
   } catch (const DivergenceError& e) {
     fmt::print(stderr, "stanley: diverged: {}\n", e.what());
     return 3;
+  } catch (const InterruptedError& e) {
+    fmt::print(stderr, "\nstanley: {}\n", e.what());
+    return 128 + e.signal();
   } catch (const c10::Error& e) {
     fmt::print(stderr, "stanley: torch error: {}\n", e.what_without_backtrace());
     return 1;

@@ -2,6 +2,7 @@
 // kill-and-resume, and the one-line errors that leave nothing behind.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -95,6 +96,53 @@ TEST(EndToEndRun, KilledRunOpensAndResumesToTheSameNumbers) {
   for (const char* name : {"loss", "kl_density", "f_diff"}) {
     EXPECT_EQ(series(dir, name), series(tmp / "whole", name)) << name;
   }
+}
+
+// SIGINT and SIGTERM at two moments: each time the run finishes its iteration, writes a checkpoint,
+// says so, marks status=interrupted and exits 128 + signal; resumed twice, it ends with exactly the
+// numbers of an uninterrupted run.
+TEST(EndToEndRun, InterruptedRunCheckpointsAndResumesToTheSameNumbers) {
+  TempDir tmp;
+  const std::string longer = "train.iters=400 train.ckpt_every=100 eval.every=100";
+  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "whole", longer + " sampler.th=0.1")).exit_code, 0);
+  const fs::path dir = tmp / "cut";
+  auto start_and_signal = [&](const std::string& args, const fs::path& wait_for, int sig, int expected_exit) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const std::string cmd = "exec " + std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " + args +
+                              " > " + (tmp / "out.txt").string() + " 2>&1";
+      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!fs::exists(wait_for) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(fs::exists(wait_for));
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const std::string out = run_command("cat " + (tmp / "out.txt").string()).output;
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by the signal instead of stopping: " << out;
+    EXPECT_EQ(WEXITSTATUS(status), expected_exit) << out;
+    EXPECT_NE(out.find("interrupted by"), std::string::npos) << out;
+    EXPECT_NE(out.find("checkpoint written"), std::string::npos) << out;
+    H5File h5(dir / "metrics.h5", H5File::Mode::kReadOnly);
+    EXPECT_EQ(h5.read_string_attr("status"), "interrupted");
+  };
+  start_and_signal(smoke("stanley", dir, longer + " sampler.th=0.1"), dir / "checkpoints" / "iter_0000100.pt", SIGINT, 130);
+  const auto after_first = fs::directory_iterator(dir / "checkpoints");
+  int checkpoints = 0;
+  for (const auto& e : after_first) checkpoints += e.path().extension() == ".pt";
+  EXPECT_EQ(checkpoints, 2) << "one regular checkpoint and the interruption's";
+  start_and_signal("resume " + dir.string(), dir / "checkpoints" / "iter_0000200.pt", SIGTERM, 143);
+  const CommandResult resumed = run_stanley("resume " + dir.string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* name : {"loss", "kl_samples", "f_diff", "chain_grad_norm"}) {
+    EXPECT_EQ(series(dir, name), series(tmp / "whole", name)) << name;
+  }
+  H5File h5(dir / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_EQ(h5.read_string_attr("status"), "finished");
 }
 
 // What a sampler carries from one iteration to the next (STANLEY's previous samples for eq. 4, MALA's

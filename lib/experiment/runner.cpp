@@ -52,6 +52,10 @@ void run_recording_status(Experiment& experiment, RunContext& ctx) {
   ctx.metrics.flush();
   try {
     experiment.run(ctx);
+  } catch (const InterruptedError& e) {
+    ctx.metrics.set_attr("status", std::string("interrupted"));
+    ctx.metrics.flush();
+    throw;
   } catch (const DivergenceError& e) {
     ctx.metrics.set_attr("status", std::string("diverged: ") + e.what());
     ctx.metrics.flush();

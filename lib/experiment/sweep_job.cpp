@@ -35,6 +35,7 @@ std::vector<std::string> job_arguments(const SweepManifest& m, const SweepJob& j
 JobState state_from_exit(int exit_code) {
   if (exit_code == 0) return JobState::kDone;
   if (exit_code == 3) return JobState::kDiverged;
+  if (exit_code == 130 || exit_code == 143) return JobState::kPending;  // interrupted, checkpointed: resumes
   return JobState::kFailed;
 }
 

@@ -18,7 +18,8 @@ std::filesystem::path self_binary();
 // The job's command-line arguments; `threads` > 0 adds threads=N to a fresh run.
 std::vector<std::string> job_arguments(const SweepManifest& m, const SweepJob& job, int threads);
 
-// Exit status of `stanley` -> job state: 0 done, 3 diverged, anything else failed.
+// Exit status of `stanley` -> job state: 0 done, 3 diverged, 130/143 (SIGINT/SIGTERM, checkpointed)
+// pending, anything else failed.
 JobState state_from_exit(int exit_code);
 
 // Starts the job (stdout and stderr appended to its log file); returns the child's pid.

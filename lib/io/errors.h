@@ -17,3 +17,18 @@ class DivergenceError : public std::runtime_error {
 };
 
 }  // namespace stanley
+
+namespace stanley {
+
+// A run stopped by SIGINT or SIGTERM after finishing its iteration and writing a checkpoint: exit code
+// 128 + signal (130, 143); `stanley resume` continues it exactly.
+class InterruptedError : public std::runtime_error {
+ public:
+  InterruptedError(const std::string& what, int signal) : std::runtime_error(what), signal_(signal) {}
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
+
+}  // namespace stanley

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 
+#include "io/stop_signal.h"
 #include "training/checkpoint.h"
 #include "training/optimizer.h"
 
@@ -189,9 +191,17 @@ void Trainer::run(RunContext& ctx) {
     }
     if (s_.eval_every > 0 && it % s_.eval_every == 0) evaluate(ctx, it);
     if (log_now) ctx.metrics.flush();
-    if (it % s_.ckpt_every == 0 || it == s_.iters) {
+    const int stop = stop_signal();
+    if (it % s_.ckpt_every == 0 || it == s_.iters || stop) {
       ctx.metrics.flush();  // the checkpoint never runs ahead of the metrics it resumes against
       save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state());
+    }
+    if (stop && it < s_.iters) {
+      progress.finish();
+      const std::string msg = fmt::format("interrupted by {} at iteration {}; checkpoint written; `stanley resume {}` continues",
+                                          stop == SIGTERM ? "SIGTERM" : "SIGINT", it, ctx.dir.path().string());
+      ctx.dir.log(msg);
+      throw InterruptedError(msg, stop);
     }
     progress.update(it, last_metric_);
   }
