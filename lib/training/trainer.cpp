@@ -166,10 +166,10 @@ void Trainer::run(RunContext& ctx) {
     const double l = stats[0].item<double>(), fd = stats[1].item<double>(), fn = stats[2].item<double>();
     if (!std::isfinite(l) || !std::isfinite(fd) || !std::isfinite(fn) || std::abs(fd) > s_.max_abs_energy ||
         std::abs(fn) > s_.max_abs_energy) {
+      const auto last = latest_checkpoint(ctx.dir.checkpoints_dir());
       throw DivergenceError(fmt::format(
-          "iteration {}: loss={} mean f(data)={} mean f(negatives)={} (limit train.max_abs_energy={}); "
-          "last good checkpoint in {}",
-          it, l, fd, fn, s_.max_abs_energy, ctx.dir.checkpoints_dir().string()));
+          "iteration {}: loss={} mean f(data)={} mean f(negatives)={} (limit train.max_abs_energy={}); {}", it, l, fd, fn,
+          s_.max_abs_energy, last ? "last good checkpoint: " + last->string() : std::string("no checkpoint was written yet")));
     }
 
     watch_health(ctx, it, fd - fn);
