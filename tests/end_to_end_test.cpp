@@ -167,6 +167,17 @@ TEST(EndToEndRun, CarriedSamplerStateResumesExactly) {
   }
 }
 
+// A finished run is a result: `resume` refuses it (exit 2) and leaves every byte as it was.
+TEST(EndToEndRun, ResumingAFinishedRunChangesNothing) {
+  TempDir tmp;
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20")).exit_code, 0);
+  const std::string before = run_command("cat " + (tmp / "a" / "metrics.h5").string() + " | md5sum").output;
+  const CommandResult r = run_stanley("resume " + (tmp / "a").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("already finished"), std::string::npos) << r.output;
+  EXPECT_EQ(run_command("cat " + (tmp / "a" / "metrics.h5").string() + " | md5sum").output, before);
+}
+
 TEST(EndToEndRun, RerunRepeatsFromOverrides) {
   TempDir tmp;
   ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20")).exit_code, 0);

@@ -90,6 +90,13 @@ fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments)
   Prepared p = prepare(run.cfg.node(), experiments);
   const auto ckpt = latest_checkpoint(dir.checkpoints_dir());
   const bool have_metrics = fs::exists(dir.metrics_file());
+  if (have_metrics && ckpt && checkpoint_iteration(*ckpt) >= run.cfg.get<long>("train.iters")) {
+    // A finished run is a result: resuming it must not rewrite a byte of it.
+    const H5File existing(dir.metrics_file(), H5File::Mode::kReadOnly);
+    if (existing.has_attr("status") && existing.read_string_attr("status") == "finished")
+      throw UserError(fmt::format("{} already finished; nothing to resume (start a new run, or `stanley rerun {}`)",
+                                  dir.path().string(), dir.path().string()));
+  }
   MetricsLog metrics(dir.metrics_file(), have_metrics ? MetricsLog::Open::kContinue : MetricsLog::Open::kCreate);
   // Everything logged after the checkpoint is replayed by the resumed run.
   metrics.truncate_after(ckpt ? checkpoint_iteration(*ckpt) : -1);

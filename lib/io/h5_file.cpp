@@ -163,6 +163,8 @@ std::string H5File::read_string_attr(const std::string& name) const {
   return value;
 }
 
+bool H5File::has_attr(const std::string& name) const { return file_.openGroup("/").attrExists(name); }
+
 std::vector<std::string> H5File::list(const std::string& group) const {
   std::vector<std::string> out;
   if (!exists(group)) return out;

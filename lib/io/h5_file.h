@@ -48,6 +48,7 @@ class H5File {
   std::vector<double> read_doubles(const std::string& path) const;  // flattened
   std::vector<hsize_t> shape(const std::string& path) const;
   std::string read_string_attr(const std::string& name) const;
+  bool has_attr(const std::string& name) const;
   std::vector<std::string> list(const std::string& group) const;
 
   const std::filesystem::path& path() const { return path_; }
