@@ -110,7 +110,7 @@ def main():
     if a.report:
         lines = [f"# {a.title or a.metric}", "",
                  f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/report_sweep.py from: {' '.join(a.paths)}", "",
-                 f"| setting | seeds | status | {a.metric} last | {a.metric} best | iterations | gradient evals | wall (min) |",
+                 f"| setting | seeds | status | {a.metric} last | {a.metric} best | iterations | gradient evals | training wall (min) |",
                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
 
         def ms(v):
@@ -124,6 +124,11 @@ def main():
             lines.append(f"| {key} | {','.join(r['seed'] for r in runs)} | {','.join(r['status'].split(':')[0] for r in runs)} | "
                          f"{ms(last)} | {ms(best)} | {','.join(str(r['iters']) for r in runs)} | "
                          f"{np.mean([r['grads'] for r in runs]):.3g} | {np.mean([r['wall'] for r in runs]) / 60:.1f} |")
+        pooled = [k for k, runs in groups.items() if len({r["seed"] for r in runs}) < len(runs)]
+        if pooled:
+            lines += ["", f"**Warning:** {', '.join(pooled)} pool runs with the same seed: their settings differ in "
+                      "something the grouping does not show; group by that key (--group KEY)."]
+        lines += ["", "Training wall time is integrated from it_per_s at log points (evaluations excluded)."]
         if floors:
             lines += ["", f"Data floor ({a.metric}_data, real held-out images at the same N): {np.mean(floors):.2f}"]
         order = sorted(ranking, reverse=a.higher_is_better)

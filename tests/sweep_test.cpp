@@ -53,7 +53,7 @@ TEST(Sweep, AJobThatDoesNotComposeFailsBeforeAnythingRuns) {
 TEST(Sweep, InterruptedWithCtrlCFinishesOnlyWhatWasLeft) {
   TempDir tmp;
   const fs::path dir = tmp / "sweep";
-  const std::string args = "run -m experiment=rings scale=smoke sampler=langevin train.iters=600 train.ckpt_every=50 "
+  const std::string args = "run -m experiment=rings scale=smoke sampler=langevin train.iters=300 train.ckpt_every=50 "
                            "seed=0,1,2 jobs=1 run.dir=" + dir.string();
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
@@ -63,7 +63,7 @@ TEST(Sweep, InterruptedWithCtrlCFinishesOnlyWhatWasLeft) {
     _exit(127);
   }
   // Interrupt once job 0 is done and job 1 has written a checkpoint.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(480);  // generous: shared CI machines
   auto ready = [&] {
     if (read_file(dir / "state" / "0").rfind("done", 0) != 0) return false;
     return fs::exists(dir / "1" / "checkpoints") && !fs::is_empty(dir / "1" / "checkpoints");

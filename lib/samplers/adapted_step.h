@@ -23,6 +23,7 @@ class AdaptedStep : public Sampler {
   }
   bool couplable() const override { return inner_->couplable(); }
   double gradients_per_step() const override { return inner_->gradients_per_step(); }
+  double gradients_per_call() const override { return inner_->gradients_per_call(); }
   double step_size() const override { return inner_->step_size(); }
   bool adaptable() const override { return true; }
   void set_step_size(double s) override { inner_->set_step_size(s); }

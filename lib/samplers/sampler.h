@@ -67,6 +67,9 @@ class Sampler {
 
   // Gradient evaluations per transition, for ESS per gradient (HMC: its leapfrog count).
   virtual double gradients_per_step() const { return 1.0; }
+  // Gradient evaluations per chain once per sample() call, beside the steps (STANLEY eq. 4: ∇f at the
+  // previous iteration's samples).
+  virtual double gradients_per_call() const { return 0.0; }
   // The Langevin-equivalent step s (HMC: its leapfrog h is ε√s). MH samplers may adapt it.
   virtual double step_size() const = 0;
   virtual bool adaptable() const { return false; }

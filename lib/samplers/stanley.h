@@ -36,6 +36,7 @@ class StanleySampler : public GaussianStepSampler {
   double step_size() const override { return o_.step_size; }
   void set_step_size(double s) override { o_.step_size = s; }
   bool uses_step_size() const override { return o_.gamma_times_s; }
+  double gradients_per_call() const override { return o_.gamma_at == GammaAt::kPreviousSamples ? 1.0 : 0.0; }
   void record_extra(ChainTrace* trace, const torch::Tensor& grad) const override;
   std::map<std::string, torch::Tensor> state() const override;
   void load_state(const std::map<std::string, torch::Tensor>& state) override;

@@ -181,9 +181,10 @@ void Trainer::run(RunContext& ctx) {
       ctx.metrics.scalar("f_neg", it, fn);
       ctx.metrics.scalar("f_diff", it, fd - fn);
       ctx.metrics.scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
-      // Gradient evaluations of ∇f by the sampler so far (M chains × K steps × per step): the cost axis
+      // Gradient evaluations of ∇f by the sampler so far (M chains × (K steps × per step + per call)): the cost axis
       // on which samplers with different per-step costs compare.
-      ctx.metrics.scalar("grad_evals", it, static_cast<double>(it) * s_.batch * s_.n_steps * sampler_.gradients_per_step());
+      ctx.metrics.scalar("grad_evals", it, static_cast<double>(it) * s_.batch *
+                                               (s_.n_steps * sampler_.gradients_per_step() + sampler_.gradients_per_call()));
       if (sampler_.adaptable()) ctx.metrics.scalar("sampler_step_size", it, sampler_.step_size());
       log_chain(ctx, it, trace, fd, fn);
       t_log = now;
