@@ -145,6 +145,41 @@ TEST(EndToEndRun, InterruptedRunCheckpointsAndResumesToTheSameNumbers) {
   EXPECT_EQ(h5.read_string_attr("status"), "finished");
 }
 
+// One writer per run directory: a `resume` of a live run is refused naming the holder, and touches
+// nothing; the lock of a killed run is stale and taken over.
+TEST(EndToEndRun, ALiveRunIsNotResumedBeside) {
+  TempDir tmp;
+  const fs::path dir = tmp / "live";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string cmd = "exec " + std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " +
+                            smoke("langevin", dir, "train.iters=100000 train.ckpt_every=50") + " > /dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(dir / "checkpoints" / "iter_0000050.pt") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(fs::exists(dir / ".lock"));
+  const CommandResult second = run_stanley("resume " + dir.string());
+  EXPECT_EQ(second.exit_code, 2) << second.output;
+  EXPECT_NE(second.output.find("is in use by process " + std::to_string(pid)), std::string::npos) << second.output;
+  kill(pid, SIGKILL);  // leaves a stale lock
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(fs::exists(dir / ".lock"));
+  // Taken over. (The run is shortened so that the resume ends at once: iters 100000 -> 50.)
+  std::string cfg = run_command("cat " + (dir / "config.yaml").string()).output;
+  const auto at = cfg.find("iters: 100000");
+  ASSERT_NE(at, std::string::npos);
+  cfg.replace(at, 13, "iters: 50");
+  write_text(dir / "config.yaml", cfg);
+  const CommandResult third = run_stanley("resume " + dir.string());
+  EXPECT_EQ(third.exit_code, 0) << third.output;
+  EXPECT_FALSE(fs::exists(dir / ".lock")) << "the lock is released when the writer ends";
+}
+
 // What a sampler carries from one iteration to the next (STANLEY's previous samples for eq. 4, MALA's
 // adapted step) is saved with each checkpoint: a run resumed from iteration 40 ends as the whole run.
 TEST(EndToEndRun, CarriedSamplerStateResumesExactly) {

@@ -7,6 +7,7 @@
 #include "experiment/experiment.h"
 #include "experiment/run_loading.h"
 #include "io/build_info.h"
+#include "io/run_lock.h"
 #include "training/checkpoint.h"
 #include "io/compose.h"
 #include "io/yaml_tree.h"
@@ -73,6 +74,7 @@ fs::path start_run(const ComposedConfig& composed, const ExperimentRegistry& exp
   std::optional<fs::path> explicit_dir;
   if (p.cfg.has("run.dir")) explicit_dir = fs::path(p.cfg.get<std::string>("run.dir"));
   RunDir dir = RunDir::create(p.cfg.get<std::string>("run.root"), p.cfg.get<std::string>("experiment"), explicit_dir);
+  const RunLock lock(dir.path());
   dir.write_config(p.cfg.to_yaml(), composed.overrides);
   dir.log(fmt::format("start: stanley run {}", fmt::join(composed.overrides, " ")));
   fmt::print(stderr, "run directory: {}\n", dir.path().string());
@@ -87,6 +89,7 @@ fs::path start_run(const ComposedConfig& composed, const ExperimentRegistry& exp
 fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments) {
   LoadedRun run = load_run(path);
   const RunDir& dir = run.dir;
+  const RunLock lock(dir.path());  // before anything is read for writing: a live run is never touched
   Prepared p = prepare(run.cfg.node(), experiments);
   const auto ckpt = latest_checkpoint(dir.checkpoints_dir());
   const bool have_metrics = fs::exists(dir.metrics_file());
