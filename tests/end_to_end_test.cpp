@@ -213,6 +213,21 @@ TEST(EndToEndRun, ResumingAFinishedRunChangesNothing) {
   EXPECT_EQ(run_command("cat " + (tmp / "a" / "metrics.h5").string() + " | md5sum").output, before);
 }
 
+// A truncated latest checkpoint (a full disk, a crash mid-copy) is skipped and named; the run resumes
+// from the previous one and ends with the numbers of the whole run.
+TEST(EndToEndRun, TruncatedCheckpointFallsBackToTheLastReadableOne) {
+  TempDir tmp;
+  const std::string run = "train.iters=60 train.ckpt_every=20 eval.every=30 log.every=10";
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "whole", run)).exit_code, 0);
+  fs::copy(tmp / "whole", tmp / "cut", fs::copy_options::recursive);
+  const fs::path last = tmp / "cut" / "checkpoints" / "iter_0000060.pt";
+  fs::resize_file(last, fs::file_size(last) / 2);
+  const CommandResult resumed = run_stanley("resume " + (tmp / "cut").string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("iter_0000060.pt is unreadable"), std::string::npos) << resumed.output;
+  for (const char* name : {"loss", "kl_samples"}) EXPECT_EQ(series(tmp / "cut", name), series(tmp / "whole", name)) << name;
+}
+
 TEST(EndToEndRun, RerunRepeatsFromOverrides) {
   TempDir tmp;
   ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20")).exit_code, 0);

@@ -91,7 +91,13 @@ fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments)
   const RunDir& dir = run.dir;
   const RunLock lock(dir.path());  // before anything is read for writing: a live run is never touched
   Prepared p = prepare(run.cfg.node(), experiments);
-  const auto ckpt = latest_checkpoint(dir.checkpoints_dir());
+  // A checkpoint that does not open (truncated by a full disk, corrupt) is skipped, not deleted.
+  std::vector<std::string> skipped;
+  const auto ckpt = latest_readable_checkpoint(dir.checkpoints_dir(), &skipped);
+  for (const auto& line : skipped) {
+    fmt::print(stderr, "resume: {}; using an earlier checkpoint\n", line);
+    dir.log("resume: " + line);
+  }
   const bool have_metrics = fs::exists(dir.metrics_file());
   if (have_metrics && ckpt && checkpoint_iteration(*ckpt) >= run.cfg.get<long>("train.iters")) {
     // A finished run is a result: resuming it must not rewrite a byte of it.

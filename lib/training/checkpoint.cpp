@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "io/errors.h"
@@ -93,6 +94,26 @@ std::int64_t checkpoint_iteration(const fs::path& file) {
   const std::string name = file.filename().string();
   if (!std::regex_match(name, m, checkpoint_name())) throw UserError(fmt::format("{} is not a checkpoint file", file.string()));
   return std::stoll(m[1]);
+}
+
+std::optional<fs::path> latest_readable_checkpoint(const fs::path& dir, std::vector<std::string>* skipped) {
+  std::vector<fs::path> files;
+  if (fs::is_directory(dir)) {
+    for (const auto& e : fs::directory_iterator(dir))
+      if (std::regex_match(e.path().filename().string(), checkpoint_name())) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return checkpoint_iteration(a) > checkpoint_iteration(b); });
+  for (const auto& f : files) {
+    try {
+      torch::serialize::InputArchive archive;
+      archive.load_from(f.string());
+      return f;
+    } catch (const std::exception& e) {
+      if (skipped) skipped->push_back(fmt::format("{} is unreadable ({})", f.string(), std::string(e.what()).substr(0, 120)));
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<fs::path> latest_checkpoint(const fs::path& dir) {

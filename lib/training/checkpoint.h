@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <optional>
+#include <vector>
 
 #include "training/generators.h"
 
@@ -24,6 +25,10 @@ std::int64_t load_checkpoint(const std::filesystem::path& file, torch::nn::Modul
                              std::map<std::string, torch::Tensor>* extra = nullptr);
 // The checkpoint with the highest iteration in dir, if any.
 std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::path& dir);
+// The newest checkpoint that opens (a truncated or corrupt file is skipped, left in place, and named in
+// `skipped` with the reason).
+std::optional<std::filesystem::path> latest_readable_checkpoint(const std::filesystem::path& dir,
+                                                                std::vector<std::string>* skipped = nullptr);
 // The iteration in a checkpoint's file name.
 std::int64_t checkpoint_iteration(const std::filesystem::path& file);
 // The checkpoint at exactly `iteration`.
