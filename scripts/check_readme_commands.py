@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Every `build/stanley run ...` example in README.md composes: each is run with `--cfg job` (print
-the resolved config, run nothing), a multirun (`run -m`) with `--dry-run` (compose every job, run
-nothing), so a stale example fails CI.
+"""Every `build/stanley run ...` example in README.md, and every sweep a Makefile figure target runs,
+composes: each is run with `--cfg job` (print the resolved config, run nothing), a multirun (`run -m`)
+with `--dry-run` (compose every job, run nothing), so a stale example or target fails CI.
 
 usage: check_readme_commands.py STANLEY_BINARY SOURCE_DIR
 """
@@ -22,9 +22,28 @@ def examples(readme):
                 yield line
 
 
+# Values for the Makefile's variables in its sweep lines (the shell loop variables included).
+MAKE_VALUES = {"$(SEEDS)": "0,1,2", "$(JOBS)": "2", "$(FIG4_SAMPLERS)": "langevin,stanley,mala,hmc,gd",
+               "$(DEVICE)": "cpu", "$(INCEPTION)": "/tmp/inception.pt", "$(DATA_CIFAR10)": "/tmp/d",
+               "$(DATA_FLOWERS)": "/tmp/d", "$(DATA_CELEBA)": "/tmp/d", "$$root": "/tmp/d", "$$exp": "cifar10"}
+
+
+def makefile_sweeps(makefile):
+    """`$(STANLEY) run -m ...` lines of the Makefile, continuations joined, variables substituted."""
+    for line in makefile.replace("\\\n", " ").splitlines():
+        at = line.find("$(STANLEY) run -m")
+        if at < 0:
+            continue
+        command = line[at:].split("||")[0].split(";")[0].strip()
+        for k, v in MAKE_VALUES.items():
+            command = command.replace(k, v)
+        yield command.replace("$(STANLEY)", "build/stanley")
+
+
 def main():
     binary, source = sys.argv[1], pathlib.Path(sys.argv[2])
     found = list(examples((source / "README.md").read_text()))
+    found += list(makefile_sweeps((source / "Makefile").read_text()))
     failed = []
     for command in found:
         args = shlex.split(command)[1:]
@@ -35,7 +54,7 @@ def main():
         r = subprocess.run([binary, "--config-dir", str(source / "configs")] + args, capture_output=True, text=True)
         if r.returncode != 0:
             failed.append(f"{command}\n    -> exit {r.returncode}: {(r.stderr or r.stdout).strip()}")
-    print(f"{len(found)} README examples of `stanley run`; {len(failed)} failed")
+    print(f"{len(found)} README examples and Makefile sweeps of `stanley run`; {len(failed)} failed")
     print("\n".join(failed))
     sys.exit(1 if failed or not found else 0)
 
