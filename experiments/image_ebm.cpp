@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "data/image_grid.h"
 #include "metrics/feature_stats.h"
 #include "metrics/kid.h"
@@ -42,6 +45,14 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   }
   cfg.require(!protocols_.empty(), "eval.protocols", "a non-empty list of noise, train");
   data_floor_ = cfg.get<bool>("eval.data_floor");
+  // A named Inception file that is not there is bad input: refused here, before the run directory exists.
+  const auto extractors = cfg.get<std::vector<std::string>>("eval.extractors");
+  if (std::find(extractors.begin(), extractors.end(), "inception") != extractors.end() &&
+      cfg.has("features.inception.path") && !std::filesystem::exists(cfg.get<std::string>("features.inception.path"))) {
+    throw UserError(fmt::format("features.inception.path={}: no such file; supply NVIDIA's inception-2015-12-05.pt or a "
+                                "pytorch-fid export made by analysis/export_inception.py",
+                                cfg.get<std::string>("features.inception.path")));
+  }
   diagnostics_ = TrainingDiagnostics::from_config(cfg);
   if (eval_samples_ < 2 || eval_batch_ <= 0 || grid_every_ < 0)
     throw UserError("eval.n_samples >= 2, eval.batch > 0 and log.grid_every >= 0 are required");

@@ -135,6 +135,12 @@ TEST(ImageEndToEnd, InceptionWithoutAFileIsUnavailableAndSaysSo) {
   H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
   EXPECT_FALSE(h5.exists("/scalars/fid_inception"));
   EXPECT_TRUE(h5.exists("/scalars/fid_fmnist"));
+  // A named file that is not there is bad input: one line, exit 2, no run directory.
+  const CommandResult missing = run_stanley(fmnist(tmp / "run2", tmp / "cache",
+                                                   "eval.extractors=[inception] features.inception.path=/nonexistent.pt"));
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("features.inception.path=/nonexistent.pt: no such file"), std::string::npos) << missing.output;
+  EXPECT_FALSE(fs::exists(tmp / "run2"));
 }
 
 TEST(ImageEndToEnd, StatsCommandBuildsReferenceStatistics) {

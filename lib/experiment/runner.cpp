@@ -62,6 +62,12 @@ void run_recording_status(Experiment& experiment, RunContext& ctx) {
     ctx.metrics.flush();
     ctx.dir.log(std::string("diverged: ") + e.what());
     throw;
+  } catch (const std::exception& e) {
+    // Anything else that stops a started run says so in the file: never `running` forever.
+    ctx.metrics.set_attr("status", std::string("failed: ") + e.what());
+    ctx.metrics.flush();
+    ctx.dir.log(std::string("failed: ") + e.what());
+    throw;
   }
   ctx.metrics.set_attr("status", std::string("finished"));
   ctx.metrics.flush();
