@@ -107,14 +107,8 @@ TEST(EndToEndRun, InterruptedRunCheckpointsAndResumesToTheSameNumbers) {
   ASSERT_EQ(run_stanley(smoke("stanley", tmp / "whole", longer + " sampler.th=0.1")).exit_code, 0);
   const fs::path dir = tmp / "cut";
   auto start_and_signal = [&](const std::string& args, const fs::path& wait_for, int sig, int expected_exit) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      const std::string cmd = "exec " + std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " + args +
-                              " > " + (tmp / "out.txt").string() + " 2>&1";
-      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    const pid_t pid = spawn_stanley(args, tmp / "out.txt");
+    ASSERT_GT(pid, 0);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (!fs::exists(wait_for) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -150,14 +144,8 @@ TEST(EndToEndRun, InterruptedRunCheckpointsAndResumesToTheSameNumbers) {
 TEST(EndToEndRun, ALiveRunIsNotResumedBeside) {
   TempDir tmp;
   const fs::path dir = tmp / "live";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const std::string cmd = "exec " + std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " +
-                            smoke("langevin", dir, "train.iters=100000 train.ckpt_every=50") + " > /dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid = spawn_stanley(smoke("langevin", dir, "train.iters=100000 train.ckpt_every=50"), "/dev/null");
+  ASSERT_GT(pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!fs::exists(dir / "checkpoints" / "iter_0000050.pt") && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

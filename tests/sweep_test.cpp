@@ -55,13 +55,8 @@ TEST(Sweep, InterruptedWithCtrlCFinishesOnlyWhatWasLeft) {
   const fs::path dir = tmp / "sweep";
   const std::string args = "run -m experiment=rings scale=smoke sampler=langevin train.iters=300 train.ckpt_every=50 "
                            "seed=0,1,2 jobs=1 run.dir=" + dir.string();
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const std::string cmd = std::string(STANLEY_BINARY) + " " + args + " > " + (tmp / "first.txt").string() + " 2>&1";
-    execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid = spawn_stanley(args, tmp / "first.txt");
+  ASSERT_GT(pid, 0);
   // Interrupt once job 0 is done and job 1 has written a checkpoint.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(480);  // generous: shared CI machines
   auto ready = [&] {

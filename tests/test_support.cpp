@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +37,17 @@ CommandResult run_command(const std::string& command_line) {
 
 CommandResult run_stanley(const std::string& args) {
   return run_command(std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " + args);
+}
+
+pid_t spawn_stanley(const std::string& args, const fs::path& log) {
+  const std::string cmd = "exec " + std::string(STANLEY_BINARY) + " --config-dir " + source_dir() + "/configs " + args +
+                          " > " + log.string() + " 2>&1";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
 }
 
 CommandResult run_python(const std::string& code) {

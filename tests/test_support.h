@@ -2,6 +2,8 @@
 // Helpers shared by the test files: temporary directories, running the `stanley` binary and the
 // Debian Python (numpy/scipy/h5py) used for independent reference values.
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 
@@ -28,6 +30,9 @@ struct CommandResult {
 CommandResult run_command(const std::string& command_line);
 // Runs build/stanley with the given arguments (a shell-quoted string).
 CommandResult run_stanley(const std::string& args);
+// Starts build/stanley with the given arguments in the background, stdout and stderr to `log`;
+// returns its pid, for kill() and waitpid().
+pid_t spawn_stanley(const std::string& args, const std::filesystem::path& log);
 // Runs a Python snippet with STANLEY_PYTHON (Debian's python3); returns its stdout.
 CommandResult run_python(const std::string& code);
 // The same with the Python variable D bound to `dir` (where the snippet reads and writes files).
