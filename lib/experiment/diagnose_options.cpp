@@ -1,8 +1,6 @@
 #include "experiment/diagnose_options.h"
 
-#include "io/config.h"
-#include "io/override.h"
-#include "io/yaml_tree.h"
+#include "io/compose.h"
 
 namespace fs = std::filesystem;
 
@@ -10,14 +8,7 @@ namespace stanley {
 
 DiagnoseOptions diagnose_options(const fs::path& config_dir, const fs::path& run_dir,
                                  const std::vector<std::string>& args) {
-  YAML::Node root(YAML::NodeType::Map);
-  root["diagnose"] = load_yaml_file(config_dir / "diagnose" / "default.yaml");
-  for (const auto& text : args) {
-    Override o = parse_override(text, {});
-    if (o.key.rfind("diagnose.", 0) != 0) o.key = "diagnose." + o.key;
-    apply_override(root, o);
-  }
-  const Config cfg = Config(root).sub("diagnose");
+  const Config cfg = compose_group(config_dir, "diagnose", "default", args);
   DiagnoseOptions o;
   o.run_dir = run_dir;
   o.config_dir = config_dir;

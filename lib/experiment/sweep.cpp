@@ -14,9 +14,7 @@
 #include "experiment/sweep_slurm.h"
 #include "io/compose.h"
 #include "io/config.h"
-#include "io/override.h"
 #include "io/sweep_grammar.h"
-#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 
@@ -29,13 +27,7 @@ bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p,
 Config launcher_config(const fs::path& config_dir, const std::string& name, const std::vector<std::string>& overrides) {
   const fs::path file = config_dir / "launcher" / (name + ".yaml");
   if (!fs::exists(file)) throw UserError(fmt::format("unknown launcher '{}' (launcher=local or launcher=slurm)", name));
-  YAML::Node root(YAML::NodeType::Map);
-  root["launcher"] = load_yaml_file(file);
-  for (const auto& text : overrides) {
-    Override o = parse_override(starts_with(text, "jobs=") ? "launcher." + text : text, {});
-    apply_override(root, o);
-  }
-  return Config(root).sub("launcher");
+  return compose_group(config_dir, "launcher", name, overrides);
 }
 
 struct SweepArgs {

@@ -148,4 +148,16 @@ ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std:
   return ComposedConfig{root, choices, overrides};
 }
 
+Config compose_group(const fs::path& config_dir, const std::string& group, const std::string& option,
+                     const std::vector<std::string>& overrides) {
+  YAML::Node root(YAML::NodeType::Map);
+  root[group] = load_yaml_file(config_dir / group / (option + ".yaml"));
+  for (const auto& text : overrides) {
+    Override o = parse_override(text, {});
+    if (o.key.rfind(group + ".", 0) != 0) o.key = group + "." + o.key;
+    apply_override(root, o);
+  }
+  return Config(root).sub(group);
+}
+
 }  // namespace stanley

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "io/config.h"
+
 namespace stanley {
 
 struct ComposedConfig {
@@ -26,5 +28,10 @@ struct ComposedConfig {
 
 ComposedConfig compose_config(const std::filesystem::path& config_dir,
                               const std::vector<std::string>& overrides);
+
+// A command's own options: configs/<group>/<option>.yaml alone, with overrides in the grammar above
+// (keys may leave out the `<group>.` prefix); the view is of the group (`stanley diagnose`, launchers).
+Config compose_group(const std::filesystem::path& config_dir, const std::string& group, const std::string& option,
+                     const std::vector<std::string>& overrides);
 
 }  // namespace stanley
