@@ -1,7 +1,9 @@
 // `stanley`: the command-line front door over the experiment registry.
 #include <fmt/format.h>
 #include <torch/torch.h>
+#include <H5Cpp.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include "experiment/sweep.h"
 #include "io/stop_signal.h"
 #include "experiments/registry.h"
+#include "io/atomic_file.h"
 #include "io/config.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
@@ -54,7 +57,8 @@ commands:
 options:
   --config-dir DIR                 config tree (default: $STANLEY_CONFIG_DIR or the source tree's configs/)
 
-exit codes: 0 ok, 1 internal error, 2 bad input, 3 divergence
+exit codes: 0 ok, 1 internal error, 2 bad input, 3 divergence, 4 environment (disk full,
+            unwritable), 130/143 interrupted by SIGINT/SIGTERM (checkpoint written)
 )";
 
 fs::path default_config_dir() {
@@ -147,6 +151,14 @@ int run_command(const std::vector<std::string>& args) {
 
 }  // namespace
 
+// After a write failed for lack of space, HDF5 1.10's library teardown at exit segfaults closing the
+// file whose flush failed (H5F__close_cb from H5_term_library); everything of ours is already closed
+// or flushed, so leave without running the exit handlers.
+int exit_without_hdf5_teardown(int code) {
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
@@ -160,10 +172,28 @@ int main(int argc, char** argv) {
   } catch (const InterruptedError& e) {
     fmt::print(stderr, "\nstanley: {}\n", e.what());
     return 128 + e.signal();
+  } catch (const EnvironmentError& e) {
+    fmt::print(stderr, "stanley: environment: {}\n", e.what());
+    return exit_without_hdf5_teardown(4);
   } catch (const c10::Error& e) {
+    if (is_out_of_space(errno, e.what_without_backtrace())) {
+      fmt::print(stderr, "stanley: environment: disk full ({})\n", e.what_without_backtrace());
+      return exit_without_hdf5_teardown(4);
+    }
     fmt::print(stderr, "stanley: torch error: {}\n", e.what_without_backtrace());
     return 1;
+  } catch (const H5::Exception& e) {
+    if (is_out_of_space(errno, e.getDetailMsg())) {
+      fmt::print(stderr, "stanley: environment: disk full writing HDF5 ({})\n", e.getDetailMsg());
+      return exit_without_hdf5_teardown(4);
+    }
+    fmt::print(stderr, "stanley: HDF5 error: {} ({})\n", e.getDetailMsg(), e.getFuncName());
+    return 1;
   } catch (const std::exception& e) {
+    if (is_out_of_space(errno, e.what())) {
+      fmt::print(stderr, "stanley: environment: disk full ({})\n", e.what());
+      return exit_without_hdf5_teardown(4);
+    }
     fmt::print(stderr, "stanley: internal error: {}\n", e.what());
     return 1;
   }

@@ -270,6 +270,34 @@ TEST(EndToEndErrors, DivergenceStopsLoudly) {
   EXPECT_NE(h5.read_string_attr("status").find("diverged"), std::string::npos);
 }
 
+// A run directory on a filesystem too small for the run: one line saying "disk full", exit 4, no
+// temporary files left behind, and metrics.h5 (if it was made) still opens. Needs root for the mount.
+TEST(EndToEndErrors, DiskFullIsOneLineAndExitFour) {
+  TempDir tmp;
+  const fs::path mnt = tmp / "small";
+  fs::create_directories(mnt);
+  if (run_command("mount -t tmpfs -o size=256k tmpfs " + mnt.string()).exit_code != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
+  const CommandResult r =
+      run_stanley(smoke("langevin", mnt / "run", "train.iters=400 train.ckpt_every=20 log.every=1"));
+  const int found_tmp = run_command("find " + mnt.string() + " -name '*.tmp*' | grep -q .").exit_code == 0;
+  bool opens = true;
+  if (fs::exists(mnt / "run" / "metrics.h5")) {
+    try {
+      H5File h5(mnt / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+    } catch (...) {
+      opens = false;
+    }
+  }
+  run_command("umount " + mnt.string());
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_NE(r.output.find("disk full"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("terminate"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("H5Dclose"), std::string::npos) << r.output;
+  EXPECT_FALSE(found_tmp) << "temporary files left in the run directory";
+  EXPECT_TRUE(opens) << "metrics.h5 no longer opens";
+}
+
 TEST(EndToEndDiagnose, WritesDiagnosticsForEachSampler) {
   TempDir tmp;
   ASSERT_EQ(run_stanley(smoke("stanley", tmp / "run", "train.iters=20 eval.every=10 train.ckpt_every=10")).exit_code, 0);

@@ -1,9 +1,13 @@
 // Run directories: unique names under concurrency, explicit directories, errors.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cerrno>
+#include <fstream>
 #include <set>
 #include <thread>
 
+#include "io/atomic_file.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
 #include "test_support.h"
@@ -59,3 +63,68 @@ TEST(RunDir, UnwritableRootIsAUserError) {
 TEST(RunDir, OpenNeedsAConfig) { EXPECT_THROW(RunDir::open("/nonexistent"), UserError); }
 
 }  // namespace
+
+// Concurrent writers of one shared cache file (two sweep jobs starting together) must both succeed:
+// each writes its own temporary, the last rename wins, and the file is whole.
+TEST(AtomicFile, ConcurrentWritersOfOneFileBothSucceed) {
+  TempDir tmp;
+  const fs::path file = tmp / "cache.txt";
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 4; ++w)
+    writers.emplace_back([&, w] {
+      try {
+        for (int i = 0; i < 50; ++i) write_file_atomically(file, std::string(1000, static_cast<char>('a' + w)));
+      } catch (...) {
+        ++failures;
+      }
+    });
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::ifstream in(file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(text.size(), 1000u);
+  EXPECT_EQ(std::count(text.begin(), text.end(), text[0]), 1000);
+}
+
+TEST(AtomicFile, AFailedWriteLeavesTheOldFileAndNoTemporary) {
+  TempDir tmp;
+  const fs::path file = tmp / "f.txt";
+  write_file_atomically(file, "old");
+  EXPECT_THROW(write_atomically(file,
+                                [](const std::string& t) {
+                                  std::ofstream(t) << "half";
+                                  throw std::runtime_error("writer failed");
+                                }),
+               std::runtime_error);
+  std::ifstream in(file);
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "old");
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator{}), 1);
+}
+
+TEST(AtomicFile, OutOfSpaceBecomesAnEnvironmentErrorNamingTheFile) {
+  TempDir tmp;
+  const fs::path file = tmp / "f.txt";
+  try {
+    write_atomically(file, [](const std::string&) {
+      errno = ENOSPC;
+      throw std::runtime_error("write failed");
+    });
+    FAIL() << "no exception";
+  } catch (const EnvironmentError& e) {
+    EXPECT_NE(std::string(e.what()).find("disk full while writing " + file.string()), std::string::npos) << e.what();
+  }
+  // A real ENOSPC: /dev/full refuses every write with it.
+  EXPECT_THROW(write_atomically(file,
+                                [](const std::string&) {
+                                  std::ofstream full("/dev/full");
+                                  full << std::string(1 << 16, 'x') << std::flush;
+                                  if (!full) throw std::runtime_error("write failed");
+                                }),
+               EnvironmentError);
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_TRUE(is_out_of_space(0, "PytorchStreamWriter failed writing file data/0: file write failed"));
+  EXPECT_FALSE(is_out_of_space(0, "permission denied"));
+}

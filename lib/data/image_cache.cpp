@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "io/atomic_file.h"
 #include "io/config.h"
 #include "io/yaml_tree.h"
 
@@ -29,9 +30,7 @@ ImageSet cached_image_set(const fs::path& cache_dir, const std::string& label, c
   out.write("has_labels", torch::tensor(set.labels.defined()));
   if (set.labels.defined()) out.write("labels", set.labels);
   out.write("key", torch::tensor(std::vector<std::int64_t>(key.begin(), key.end())));
-  const fs::path tmp = file.string() + ".tmp";
-  out.save_to(tmp.string());
-  fs::rename(tmp, file);
+  write_atomically(file, [&](const std::string& tmp) { out.save_to(tmp); });
   return set;
 }
 

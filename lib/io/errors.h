@@ -20,6 +20,12 @@ class DivergenceError : public std::runtime_error {
 
 namespace stanley {
 
+// The environment failed the run (disk full, unwritable directory): one line, exit code 4.
+class EnvironmentError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // A run stopped by SIGINT or SIGTERM after finishing its iteration and writing a checkpoint: exit code
 // 128 + signal (130, 143); `stanley resume` continues it exactly.
 class InterruptedError : public std::runtime_error {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,7 @@ class H5File {
   void extend_and_write(H5::DataSet& ds, const H5::PredType& type, const void* data, hsize_t width);
 
   std::filesystem::path path_;
-  H5::H5File file_;
+  std::optional<H5::H5File> file_;  // reset in the destructor, where its close errors are silenced
 };
 
 }  // namespace stanley

@@ -65,16 +65,6 @@ RunDir RunDir::open(const fs::path& dir) {
   return RunDir(dir);
 }
 
-void write_file_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw UserError(fmt::format("cannot write {}", tmp.string()));
-    out << text;
-  }
-  fs::rename(tmp, path);
-}
-
 void RunDir::write_config(const std::string& resolved_yaml, const std::vector<std::string>& overrides) const {
   write_file_atomically(config_file(), resolved_yaml);
   YAML::Emitter out;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io/atomic_file.h"
+
 namespace stanley {
 
 class RunDir {
@@ -37,8 +39,5 @@ class RunDir {
   explicit RunDir(std::filesystem::path p) : path_(std::move(p)) {}
   std::filesystem::path path_;
 };
-
-// Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace stanley

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "io/atomic_file.h"
 #include "io/config.h"
 #include "io/progress.h"
 #include "io/yaml_tree.h"
@@ -110,9 +111,7 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     net_->save(model);
     out.write("model", model);
     out.write("test_accuracy", torch::tensor(test_accuracy_, torch::kFloat64));
-    const fs::path tmp = cache_file_.string() + ".tmp";
-    out.save_to(tmp.string());
-    fs::rename(tmp, cache_file_);
+    write_atomically(cache_file_, [&](const std::string& tmp) { out.save_to(tmp); });
     log(fmt::format("trained feature network {} ({} epochs): test accuracy {:.4f} -> {}", s.name, s.epochs,
                     test_accuracy_, cache_file_.string()));
   }

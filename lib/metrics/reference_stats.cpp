@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "io/atomic_file.h"
 #include "io/config.h"
 #include "io/yaml_tree.h"
 
@@ -46,9 +47,7 @@ ReferenceStats reference_stats(FeatureExtractor& extractor, const ImageSet& imag
   out.write("cov", r.stats.cov);
   out.write("n", torch::tensor(r.stats.n, torch::kInt64));
   out.write("kid_features", r.kid_features);
-  const fs::path tmp = r.file.string() + ".tmp";
-  out.save_to(tmp.string());
-  fs::rename(tmp, r.file);
+  write_atomically(r.file, [&](const std::string& tmp) { out.save_to(tmp); });
   return r;
 }
 

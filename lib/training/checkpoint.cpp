@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "io/atomic_file.h"
 #include "io/errors.h"
 
 namespace fs = std::filesystem;
@@ -39,9 +40,8 @@ void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Mod
   }
   archive.write("extra_names", torch::tensor(std::vector<std::int64_t>(names.begin(), names.end()), torch::kInt64));
   const fs::path final_path = checkpoint_path(dir, iteration);
-  const fs::path tmp = final_path.string() + ".tmp";
-  archive.save_to(tmp.string());
-  fs::rename(tmp, final_path);  // a run killed mid-save leaves the previous checkpoint intact
+  // A run killed mid-save leaves the previous checkpoint intact.
+  write_atomically(final_path, [&](const std::string& tmp) { archive.save_to(tmp); });
 }
 
 std::int64_t load_checkpoint(const fs::path& file, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
