@@ -89,7 +89,17 @@ fmnist: app
 #   SCALE=paper  CIFAR-10 and Flowers with Inception FID, on a GPU (DATA_CIFAR10, DATA_FLOWERS, INCEPTION)
 SCALE ?= small
 SEEDS ?= 0,1,2
-FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd   # SCALE=paper; SCALE=small zips the five with K (HMC: K·L = 20)
+FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd   # SCALE=paper
+# SCALE=small: each sampler tuned as the paper tuned its baselines (a grid per sampler, seed 0,
+# TUNE_ITERS iterations, best final fid_fmnist_train wins: analysis/pick_best.py), then the five at
+# their best over SEEDS; K = 10 gradients per chain and iteration for all (HMC: 2 transitions x L = 5).
+FIG4_DIR ?= results/fig4/small
+TUNE_ITERS ?= 500
+TUNED := sampler.step_size,sampler.th,sampler.n_steps
+TWIN_TUNE := 'sampler=zip(langevin,langevin,langevin,stanley,stanley,stanley,mala,mala,mala,hmc,hmc,hmc,gd,gd,gd)' \
+  'sampler.step_size=zip(1,2,4,2,2,2,0.01,0.1,1,0.01,0.1,1,1,2,4)' \
+  'sampler.th=zip(0.1,0.1,0.1,0.01,0.1,1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1)' \
+  'sampler.n_steps=zip(10,10,10,10,10,10,10,10,10,2,2,2,10,10,10)' '++sampler.adapt_step=false'
 DEVICE ?= cuda
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
@@ -107,13 +117,37 @@ ifeq ($(SCALE),paper)
 	    --title "Fig. 4 ($$exp)" --out results/figures/fig4_$$exp.png --report results/figures/fig4_$$exp.md; \
 	done
 else
-	$(STANLEY) run -m experiment=fmnist scale=twin 'sampler=zip(langevin,stanley,mala,hmc,gd)' \
-	  'sampler.n_steps=zip(20,20,20,4,20)' seed=$(SEEDS) jobs=$(JOBS) run.dir=results/fig4/small || true
-	$(PYTHON) analysis/report_sweep.py results/fig4/small --metric fid_fmnist --group sampler \
-	  --title "Fig. 4 twin: Fashion-MNIST" --out results/figures/fig4_small.png --report results/figures/fig4_small.md
-	$(PYTHON) analysis/report_sweep.py results/fig4/small --metric fid_fmnist_train --group sampler \
-	  --title "Fig. 4 twin: chains as training starts them" --out results/figures/fig4_small_train.png \
-	  --report results/figures/fig4_small_train.md
+	@mkdir -p results/figures
+	$(STANLEY) run -m experiment=fmnist scale=twin $(TWIN_TUNE) train.iters=$(TUNE_ITERS) eval.every=$(TUNE_ITERS) \
+	  'eval.protocols=[train]' seed=0 jobs=$(JOBS) run.dir=$(FIG4_DIR)/tune || true
+	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train --keys $(TUNED) \
+	  --order langevin,stanley,mala,hmc,gd --report results/figures/fig4_small_tune.md) && echo "best settings: $$best" && \
+	$(STANLEY) run -m experiment=fmnist scale=twin $$best seed=$(SEEDS) jobs=$(JOBS) run.dir=$(FIG4_DIR)/main || true
+	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist_train --group sampler --samples \
+	  --title "Fig. 4 twin: Fashion-MNIST, chains as training runs them" --out results/figures/fig4_small.png \
+	  --report results/figures/fig4_small.md
+	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist --group sampler \
+	  --title "Fig. 4 twin: short-run from noise" --out results/figures/fig4_small_noise.png \
+	  --report results/figures/fig4_small_noise.md
+	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist_train --group sampler --x grad_evals \
+	  --reach langevin --title "Fig. 4 twin against gradient evaluations" --out results/figures/fig4_small_grads.png \
+	  --report results/figures/fig4_small_grads.md
+	# The rebuttal's claim (fewer transitions): K at one gradient budget (M·K·iterations fixed), best settings.
+	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train --keys sampler.step_size,sampler.th \
+	  --order langevin,stanley) && \
+	$(STANLEY) run -m experiment=fmnist scale=twin $$best 'sampler.n_steps=zip(5,10,20,40)' \
+	  'train.iters=zip(2000,1000,500,250)' eval.every=250 train.ckpt_every=250 seed=0 jobs=$(JOBS) \
+	  run.dir=$(FIG4_DIR)/k_budget || true
+	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/k_budget --metric fid_fmnist_train --group sampler.n_steps \
+	  --x grad_evals --title "K at a fixed gradient budget (Fashion-MNIST twin)" \
+	  --out results/figures/fig4_small_k.png --report results/figures/fig4_small_k.md
+	# No runaway over 5,000 iterations: Langevin and STANLEY, best settings, seed 0.
+	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train --keys sampler.step_size,sampler.th \
+	  --order langevin,stanley) && \
+	$(STANLEY) run -m experiment=fmnist scale=twin $$best train.iters=5000 seed=0 jobs=$(JOBS) run.dir=$(FIG4_DIR)/long || true
+	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/long --metric fid_fmnist_train --group sampler \
+	  --title "5,000 iterations (Fashion-MNIST twin)" --out results/figures/fig4_small_long.png \
+	  --report results/figures/fig4_small_long.md
 endif
 
 # Paper Fig. 5: CelebA FID, the five samplers. SCALE=paper on a GPU (DATA_CELEBA, INCEPTION);

@@ -22,23 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from runs import read_attr, run_config, sampler_label  # noqa: E402
-
-
-def run_dirs(paths):
-    out = []
-    for p in paths:
-        if os.path.exists(os.path.join(p, "sweep.yaml")):
-            out += sorted((os.path.join(p, d) for d in os.listdir(p) if d.isdigit()), key=lambda d: int(os.path.basename(d)))
-        else:
-            out.append(p)
-    return [d for d in out if os.path.exists(os.path.join(d, "metrics.h5"))]
-
-
-def series(f, name):
-    if f"scalars/{name}" not in f:
-        return None, None
-    return f[f"scalars/{name}/step"][()], f[f"scalars/{name}/value"][()]
+from runs import config_value, read_attr, run_config, run_dirs, sampler_label, series  # noqa: E402
 
 
 def main():
@@ -76,10 +60,7 @@ def main():
             elif a.group == "label":
                 key = sampler_label(f)
             else:
-                node = run_config(f)
-                for part in a.group.split("."):
-                    node = node.get(part, {}) if isinstance(node, dict) else {}
-                key = f"{read_attr(f, 'sampler')} {a.group}={node}"
+                key = f"{read_attr(f, 'sampler')} {a.group}={config_value(run_config(f), a.group)}"
             groups[key].append(dict(dir=d, x=x, y=values, seed=read_attr(f, "seed"), status=read_attr(f, "status"),
                                     grads=float(g_values[-1]) if g_values is not None else float("nan"), wall=wall,
                                     iters=int(steps[-1])))

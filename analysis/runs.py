@@ -1,4 +1,6 @@
 """Reading run directories: metrics.h5 attributes (stored as bytes) and the resolved config (YAML)."""
+import os
+
 import yaml
 
 
@@ -26,3 +28,29 @@ def sampler_label(f):
         if sampler == "stanley" and s.get("gamma_at", "previous_samples") != "previous_samples":
             label += f" γ@{s.get('gamma_at')}"
     return label + f" (ε={s.get('noise', 0)})"
+
+
+def run_dirs(paths):
+    """Run directories from sweep directories (their numbered jobs, in order) and run directories."""
+    out = []
+    for p in paths:
+        if os.path.exists(os.path.join(p, "sweep.yaml")):
+            out += sorted((os.path.join(p, d) for d in os.listdir(p) if d.isdigit()), key=lambda d: int(os.path.basename(d)))
+        else:
+            out.append(p)
+    return [d for d in out if os.path.exists(os.path.join(d, "metrics.h5"))]
+
+
+def series(f, name):
+    """(steps, values) of a scalar in an open metrics.h5, or (None, None) when it was not logged."""
+    if f"scalars/{name}" not in f:
+        return None, None
+    return f[f"scalars/{name}/step"][()], f[f"scalars/{name}/value"][()]
+
+
+def config_value(cfg, dotted):
+    """A dotted key's value in a resolved config dict (None when absent)."""
+    node = cfg
+    for part in dotted.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Each sampler's best setting from a tuning sweep, as the paper tuned its baselines ("we tune ... over
+a fine grid and report the best result for all methods"): per sampler, the grid point with the lowest
+final value of --metric among runs that finished; a run that diverged or failed never wins (if every
+point of a sampler diverged, the one that lasted longest is kept and the report says so).
+
+Prints the winners as sweep overrides for `stanley run -m` (zip over the tuned --keys), and writes a
+Markdown table of the whole grid with the winners marked.
+
+usage: pick_best.py TUNE_SWEEP_DIR --metric fid_fmnist_train --keys sampler.step_size,sampler.th
+                    [--order langevin,stanley,mala,hmc,gd] [--report tune.md]
+"""
+import argparse
+import datetime
+import os
+
+import h5py
+
+from runs import config_value, read_attr, run_config, run_dirs, series
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sweep")
+    ap.add_argument("--metric", required=True)
+    ap.add_argument("--keys", required=True, help="comma-separated dotted config keys that were tuned")
+    ap.add_argument("--order", default="", help="samplers in the order to print (default: as found)")
+    ap.add_argument("--report")
+    a = ap.parse_args()
+    keys = a.keys.split(",")
+
+    rows = []
+    for d in run_dirs([a.sweep]):
+        with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
+            cfg = run_config(f)
+            steps, values = series(f, a.metric)
+            _, it = series(f, "f_diff")
+            status = read_attr(f, "status").split(":")[0]
+            rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
+                             status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
+                             iters=int(it[-1]) if it is not None and len(it) else 0))
+    if not rows:
+        raise SystemExit(f"pick_best: no run under {a.sweep}")
+
+    samplers = [s for s in a.order.split(",") if s] or list(dict.fromkeys(r["sampler"] for r in rows))
+    best = {}
+    for s in samplers:
+        mine = [r for r in rows if r["sampler"] == s]
+        if not mine:
+            raise SystemExit(f"pick_best: no run of sampler {s} under {a.sweep}")
+        done = [r for r in mine if r["status"] == "finished"]
+        best[s] = min(done, key=lambda r: r["last"]) if done else max(mine, key=lambda r: r["iters"])
+
+    args = [f"sampler=zip({','.join(samplers)})"]
+    for i, k in enumerate(keys):
+        args.append(f"{k}=zip({','.join(str(best[s]['setting'][i]) for s in samplers)})")
+    print(" ".join(args))
+
+    if a.report:
+        lines = [f"# Tuning grid: {a.sweep}", "",
+                 f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/pick_best.py. Each sampler's "
+                 f"setting with the lowest final {a.metric} among finished runs is used for the figure (★).", "",
+                 f"| sampler | {' | '.join(keys)} | status | iterations | {a.metric} last | |",
+                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- |"]
+        for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
+            mark = "★" if best.get(r["sampler"]) is r else ""
+            lines.append(f"| {r['sampler']} | {' | '.join(str(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
+                         f"{r['last']:.2f} | {mark} |")
+        for s in samplers:
+            if best[s]["status"] != "finished":
+                lines += ["", f"**{s}: no grid point finished**; the longest-lasting one is used."]
+        with open(a.report, "w") as out:
+            out.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
