@@ -25,6 +25,71 @@ import numpy as np  # noqa: E402
 from runs import config_value, read_attr, run_config, run_dirs, sampler_label, series  # noqa: E402
 
 
+def write_sample_grids(groups, path, title):
+    """One panel per group: up to 64 of the first seed's last training-chain samples, in [-1, 1]."""
+    keys = [k for k, runs in sorted(groups.items()) if runs[0]["samples"] is not None]
+    if not keys:
+        return
+    fig, axes = plt.subplots(1, len(keys), figsize=(2.6 * len(keys), 3.0), squeeze=False)
+    for ax, key in zip(axes[0], keys):
+        r = groups[key][0]
+        x = np.clip((r["samples"][:64] + 1) / 2, 0, 1)  # [n, c, h, w]
+        n, c, h, w = x.shape
+        side = int(np.ceil(np.sqrt(n)))
+        canvas = np.ones((side * (h + 1), side * (w + 1), c))
+        for i in range(n):
+            row, col = divmod(i, side)
+            canvas[row * (h + 1):row * (h + 1) + h, col * (w + 1):col * (w + 1) + w] = x[i].transpose(1, 2, 0)
+        ax.imshow(canvas.squeeze(), cmap="gray" if c == 1 else None, vmin=0, vmax=1)
+        ax.set_title(f"{key}\nseed {r['seed']}, iteration {r['sample_it']}", fontsize=7)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    print(f"samples: {path}")
+
+
+def spread_verdict(groups, order, metric, higher_is_better):
+    """The leader against each other group: difference of mean last values, Welch's t-test over seeds."""
+    from scipy import stats
+
+    if len(order) < 2:
+        return []
+    lead = order[0][1]
+    a = np.array([r["y"][-1] for r in groups[lead]], float)
+    out = ["", f"Leader by mean last {metric}: **{lead}** (n = {len(a)}). Against each other setting "
+           "(difference of means; Welch's t-test over seeds, two-sided):", ""]
+    for _, key in order[1:]:
+        b = np.array([r["y"][-1] for r in groups[key]], float)
+        diff = a.mean() - b.mean()
+        if len(a) > 1 and len(b) > 1 and (a.std() > 0 or b.std() > 0):
+            p = stats.ttest_ind(a, b, equal_var=False).pvalue
+            out.append(f"- vs {key}: {diff:+.2f} (p = {p:.3g}{', within the seed spread' if p > 0.05 else ''})")
+        else:
+            out.append(f"- vs {key}: {diff:+.2f} (too few seeds for a test)")
+    return out
+
+
+def reach_lines(groups, ref, metric, xname, higher_is_better):
+    """Where each group first reaches the reference group's final mean value (linear between evaluations)."""
+    matches = [k for k in groups if k == ref or k.split(" ")[0] == ref]
+    if not matches:
+        return ["", f"--reach {ref}: no such group"]
+    target = np.mean([r["y"][-1] for r in groups[matches[0]]])
+    better = (lambda v: v >= target) if higher_is_better else (lambda v: v <= target)
+    out = ["", f"First {xname} at which each run reaches {matches[0]}'s final mean {metric} ({target:.2f}):", ""]
+    for key, runs in sorted(groups.items()):
+        hits = []
+        for r in runs:
+            idx = np.flatnonzero([better(v) for v in r["y"]])
+            hits.append(float(r["x"][idx[0]]) if len(idx) else float("nan"))
+        reached = [h for h in hits if np.isfinite(h)]
+        txt = f"{np.mean(reached):.3g}" if reached else "never"
+        out.append(f"- {key}: {txt} ({len(reached)} of {len(runs)} seeds reach it; per seed: "
+                   f"{', '.join('never' if not np.isfinite(h) else f'{h:.3g}' for h in hits)})")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="+")
@@ -35,6 +100,10 @@ def main():
     ap.add_argument("--report")
     ap.add_argument("--title", default="")
     ap.add_argument("--higher-is-better", action="store_true")
+    ap.add_argument("--samples", action="store_true",
+                    help="also write OUT_samples.png: the last training-chain samples of each group (first seed)")
+    ap.add_argument("--reach", metavar="GROUP",
+                    help="report, per group, the x at which the metric first reaches GROUP's final mean value")
     a = ap.parse_args()
 
     groups = collections.defaultdict(list)
@@ -61,7 +130,9 @@ def main():
                 key = sampler_label(f)
             else:
                 key = f"{read_attr(f, 'sampler')} {a.group}={config_value(run_config(f), a.group)}"
-            groups[key].append(dict(dir=d, x=x, y=values, seed=read_attr(f, "seed"), status=read_attr(f, "status"),
+            snapshots = sorted(f["samples"].keys(), key=int) if "samples" in f else []
+            last_samples = f[f"samples/{snapshots[-1]}"][()] if snapshots else None
+            groups[key].append(dict(dir=d, x=x, y=values, samples=last_samples, sample_it=snapshots[-1] if snapshots else "", seed=read_attr(f, "seed"), status=read_attr(f, "status"),
                                     grads=float(g_values[-1]) if g_values is not None else float("nan"), wall=wall,
                                     iters=int(steps[-1])))
     if not groups:
@@ -87,6 +158,9 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     fig.savefig(a.out, dpi=130)
     print(f"figure: {a.out}")
+
+    if a.samples:
+        write_sample_grids(groups, os.path.splitext(a.out)[0] + "_samples.png", a.title)
 
     if a.report:
         lines = [f"# {a.title or a.metric}", "",
@@ -115,6 +189,9 @@ def main():
         order = sorted(ranking, reverse=a.higher_is_better)
         lines += ["", f"Ranking by mean last value ({'higher' if a.higher_is_better else 'lower'} is better): "
                   + ", ".join(k for _, k in order)]
+        lines += spread_verdict(groups, order, a.metric, a.higher_is_better)
+        if a.reach:
+            lines += reach_lines(groups, a.reach, a.metric, a.x, a.higher_is_better)
         with open(a.report, "w") as out:
             out.write("\n".join(lines) + "\n")
         print(f"report: {a.report}")
