@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
 #include "io/errors.h"
 
 namespace fs = std::filesystem;
@@ -60,6 +64,22 @@ pid_t spawn_job(const fs::path& binary, const std::vector<std::string>& args, co
   }
   ::close(fd);
   return pid;
+}
+
+double job_progress(const fs::path& log_file) {
+  std::ifstream in(log_file, std::ios::binary);
+  if (!in) return 0.0;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  const std::streamoff tail = std::min<std::streamoff>(size, 4096);  // progress lines are short
+  in.seekg(size - tail);
+  std::string text(static_cast<std::size_t>(tail), '\0');
+  in.read(text.data(), tail);
+  const auto at = text.rfind("train ");
+  if (at == std::string::npos) return 0.0;
+  long done = 0, total = 0;
+  if (std::sscanf(text.c_str() + at, "train %ld/%ld", &done, &total) != 2 || total <= 0) return 0.0;
+  return std::clamp(static_cast<double>(done) / static_cast<double>(total), 0.0, 1.0);
 }
 
 int exit_code_of(int wait_status) {

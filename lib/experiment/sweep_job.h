@@ -26,6 +26,9 @@ JobState state_from_exit(int exit_code);
 pid_t spawn_job(const std::filesystem::path& binary, const std::vector<std::string>& args,
                 const std::filesystem::path& log_file);
 
+// How far a running job is, in [0, 1]: the last "train A/B" progress line in its log (0 before one).
+double job_progress(const std::filesystem::path& log_file);
+
 // Exit code of a waitpid status (128 + signal for a killed child).
 int exit_code_of(int wait_status);
 

@@ -49,15 +49,27 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
 
   const auto binary = self_binary();
   std::map<pid_t, Running> running;
-  Progress progress("sweep", static_cast<std::int64_t>(m.jobs.size()), static_cast<std::int64_t>(finished_before));
+  // Counted in thousandths of a job, running jobs by their own progress lines, so the ETA moves
+  // between job events.
+  constexpr std::int64_t kPerJob = 1000;
+  Progress progress("sweep", static_cast<std::int64_t>(m.jobs.size()) * kPerJob,
+                    static_cast<std::int64_t>(finished_before) * kPerJob);
+  progress.set_unit("jobs", kPerJob);
   std::size_t failed = 0;
-  auto report = [&] {
-    m.save();
-    progress.update(static_cast<std::int64_t>(m.count(JobState::kDone) + m.count(JobState::kDiverged)),
+  auto show = [&] {
+    double in_flight = 0;
+    for (const auto& [pid, r] : running) in_flight += job_progress(m.log_file(r.id));
+    const auto ended = static_cast<double>(m.count(JobState::kDone) + m.count(JobState::kDiverged) + m.count(JobState::kFailed));
+    progress.update(static_cast<std::int64_t>((ended + in_flight) * kPerJob),
                     fmt::format("{} running, {} failed, {} diverged", running.size(), m.count(JobState::kFailed),
                                 m.count(JobState::kDiverged)));
   };
+  auto report = [&] {
+    m.save();
+    show();
+  };
 
+  auto last_report = std::chrono::steady_clock::now();
   while (!g_stop_signal && (!queue.empty() || !running.empty())) {
     while (!g_stop_signal && !queue.empty() && static_cast<int>(running.size()) < jobs) {
       const int id = queue.front();
@@ -84,6 +96,10 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
       continue;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (seconds_since(last_report) > 5.0) {
+      show();
+      last_report = std::chrono::steady_clock::now();
+    }
   }
 
   int rc = failed ? 1 : 0;

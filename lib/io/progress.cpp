@@ -28,9 +28,20 @@ double Progress::rate() const {
   return dt > 0 ? static_cast<double>(current_ - start_) / dt : 0.0;
 }
 
+void Progress::set_unit(std::string unit, std::int64_t per) {
+  unit_ = std::move(unit);
+  per_ = std::max<std::int64_t>(1, per);
+}
+
 std::string Progress::line(std::int64_t iteration) const {
   const double r = rate();
   const double eta = r > 0 ? static_cast<double>(total_ - iteration) / r : -1;
+  if (per_ > 1) {
+    const double per = static_cast<double>(per_);
+    return fmt::format("{} {:.2f}/{} {} {:5.1f}% | {:.2f} {}/h | ETA {}{}{}", label_, iteration / per,
+                       total_ / per_, unit_, total_ > 0 ? 100.0 * iteration / total_ : 100.0, r * 3600 / per, unit_,
+                       format_duration(eta), metric_.empty() ? "" : " | ", metric_);
+  }
   const int width = static_cast<int>(fmt::formatted_size("{}", total_));
   return fmt::format("{} {:>{}}/{} {:5.1f}% | {:.2f} it/s | ETA {}{}{}", label_, iteration, width, total_,
                      total_ > 0 ? 100.0 * iteration / total_ : 100.0, r, format_duration(eta),

@@ -16,6 +16,9 @@ class Progress {
   void update(std::int64_t iteration, const std::string& metric = "");
   void finish();
   double rate() const;  // iterations per second since start
+  // Counts in units of 1/`per` of `unit` (a sweep counts thousandths of a job): shown as fractions of
+  // `unit`, with the rate per hour, since such units are slow.
+  void set_unit(std::string unit, std::int64_t per);
 
  private:
   std::string line(std::int64_t iteration) const;
@@ -24,6 +27,8 @@ class Progress {
   std::FILE* out_;
   bool tty_;
   std::string metric_;
+  std::string unit_;
+  std::int64_t per_ = 1;
   std::chrono::steady_clock::time_point t0_, last_print_time_;
 };
 
