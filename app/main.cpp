@@ -17,6 +17,7 @@
 #include "io/stop_signal.h"
 #include "experiments/registry.h"
 #include "io/atomic_file.h"
+#include "io/blas_kernels.h"
 #include "io/config.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
@@ -160,6 +161,7 @@ int exit_without_hdf5_teardown(int code) {
 }
 
 int main(int argc, char** argv) {
+  ensure_fast_blas_kernels(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     return run_command(args);

@@ -55,6 +55,20 @@ std::vector<double> series(const fs::path& run, const std::string& name) {
   return h5.read_doubles("/scalars/" + name + "/value");
 }
 
+// The BLAS kernels are recorded, and on a CPU with AVX2 they are never OpenBLAS's SSE3 fallback
+// (Debian's OpenBLAS misdetects Zen 4 as Prescott; the program re-executes itself with Haswell's).
+TEST(EndToEndRun, RecordsTheBlasCoreAndAvoidsTheSse3Fallback) {
+  TempDir tmp;
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "run", "train.iters=2")).exit_code, 0);
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  const std::string core = h5.read_string_attr("blas_core");
+  EXPECT_FALSE(core.empty());
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    EXPECT_NE(core, "Prescott");
+  }
+}
+
 TEST(EndToEndRun, SameSeedSameNumbers) {
   TempDir tmp;
   const std::string few = "train.iters=60 eval.every=30";

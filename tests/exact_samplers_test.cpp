@@ -203,7 +203,7 @@ TEST(DualAveraging, ReachesTargetAcceptance) {
   ChainTrace trace;
   sampler.sample(f, z, 400, gen, &trace);
   double accept = 0;
-  for (double a : trace.per_step["accept_rate"]) accept += a / 400;
+  for (double a : trace.per_step()["accept_rate"]) accept += a / 400;
   EXPECT_NEAR(accept, 0.65, 0.05);
   EXPECT_LT(adapt.final_step(), 1.0);
 }

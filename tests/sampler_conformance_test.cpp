@@ -92,12 +92,12 @@ TEST_P(Conformance, TraceHasOneValuePerStep) {
   at::Generator gen = make_generator(torch::kCPU, 1);
   ChainTrace trace;
   sampler->sample(f, torch::randn({8, 2}, torch::kFloat64), 6, gen, &trace);
-  for (const char* key : {"f_mean", "grad_norm", "step_norm"}) EXPECT_EQ(trace.per_step[key].size(), 6u) << key;
+  for (const char* key : {"f_mean", "grad_norm", "step_norm"}) EXPECT_EQ(trace.per_step()[key].size(), 6u) << key;
   if (sampler->exact()) {
-    ASSERT_EQ(trace.per_step["accept_rate"].size(), 6u);
+    ASSERT_EQ(trace.per_step()["accept_rate"].size(), 6u);
     ASSERT_TRUE(sampler->last_accept_rate().defined());
     double mean = 0;
-    for (double v : trace.per_step["accept_rate"]) mean += v / 6;
+    for (double v : trace.per_step()["accept_rate"]) mean += v / 6;
     EXPECT_NEAR(sampler->last_accept_rate().item<double>(), mean, 1e-12);
   }
 }

@@ -140,11 +140,16 @@ TEST(Stanley, TraceRecordsGammaStatistics) {
   at::Generator gen = make_generator(torch::kCPU, 3);
   ChainTrace trace;
   sampler.sample(f, torch::ones({8, 2}, torch::kFloat64), 5, gen, &trace);
+  // Nothing was read to the host inside the loop: all 6 statistics x 5 steps wait as tensors.
+  EXPECT_EQ(trace.pending(), 30u);
   for (const char* key : {"f_mean", "grad_norm", "step_norm", "gamma_mean", "gamma_min", "clip_frac"}) {
-    ASSERT_EQ(trace.per_step[key].size(), 5u) << key;
+    ASSERT_EQ(trace.per_step()[key].size(), 5u) << key;
   }
-  EXPECT_DOUBLE_EQ(trace.per_step["clip_frac"][0], 1.0);  // every |∇f| ≥ 1 > th at the start
-  EXPECT_NEAR(trace.per_step["gamma_min"][0], 0.01 / 100.0, 1e-12);
+  EXPECT_DOUBLE_EQ(trace.per_step()["clip_frac"][0], 1.0);  // every |∇f| ≥ 1 > th at the start
+  EXPECT_NEAR(trace.per_step()["gamma_min"][0], 0.01 / 100.0, 1e-12);
+  EXPECT_EQ(trace.pending(), 0u);
+  // The deferred values equal the direct ones: f_mean at step 0 is mean f(z0) = -(1 + 100)/2.
+  EXPECT_NEAR(trace.per_step()["f_mean"][0], -0.5 * (1.0 + 100.0), 1e-12);
 }
 
 // The chain z' = a·z + √s·ε·ξ with a = 1 − s/(2σ²) is AR(1): its stationary variance is
@@ -210,7 +215,7 @@ TEST(Mala, MatchesCorrelatedGaussianMoments) {
       EXPECT_NEAR(emp[i][j].item<double>(), cov[i][j].item<double>(), 4 * se) << i << "," << j;
     }
   }
-  const double accept = trace.per_step["accept_rate"].back();
+  const double accept = trace.per_step()["accept_rate"].back();
   EXPECT_GT(accept, 0.3);
   EXPECT_LT(accept, 1.0);  // rejections happen: the test is not a plain Langevin run
 }

@@ -37,7 +37,7 @@ ChainStudy study_chains(EnergyModel& model, Sampler& sampler, torch::Tensor z0, 
     f_steps.emplace_back(f.data_ptr<double>(), f.data_ptr<double>() + f.numel());
   };
   const torch::Tensor z_final = sampler.sample(model, std::move(z0), options.steps, gen, &trace);
-  s.trace = trace.per_step;
+  s.trace = trace.per_step();
 
   // gd has T = 0 and no target density: no KSD.
   if (s.temperature > 0) s.ksd_imq = ksd_imq(z_final, energy_and_grad(model, z_final).grad / s.temperature);

@@ -6,6 +6,7 @@
 
 #include "experiment/experiment.h"
 #include "experiment/run_loading.h"
+#include "io/blas_kernels.h"
 #include "io/build_info.h"
 #include "io/run_lock.h"
 #include "training/checkpoint.h"
@@ -44,6 +45,7 @@ void write_provenance(MetricsLog& metrics, const Config& cfg) {
   metrics.set_attr("device", cfg.get<std::string>("device"));
   metrics.set_attr("seed", static_cast<std::int64_t>(cfg.get<long long>("seed")));
   metrics.set_attr("threads", static_cast<std::int64_t>(torch::get_num_threads()));
+  metrics.set_attr("blas_core", blas_core());
   metrics.flush();
 }
 

@@ -3,6 +3,11 @@
 namespace stanley {
 
 EnergyGrad energy_and_grad(EnergyModel& model, const torch::Tensor& z) {
+  if (auto eg = model.analytic_energy_and_grad(z)) return std::move(*eg);
+  return energy_and_grad_autograd(model, z);
+}
+
+EnergyGrad energy_and_grad_autograd(EnergyModel& model, const torch::Tensor& z) {
   torch::Tensor zg = z.detach().requires_grad_(true);
   torch::Tensor f = model.forward(zg);
   torch::Tensor grad = torch::autograd::grad({f.sum()}, {zg}, /*grad_outputs=*/{}, /*retain_graph=*/false)[0];

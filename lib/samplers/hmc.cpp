@@ -31,8 +31,8 @@ torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, s
     accepted = accepted + rate;
     if (trace) {
       record_common_stats(trace, at_q, q, c.next);
-      trace->add("accept_rate", rate.item<double>());
-      trace->add("abs_delta_h", delta_h.abs().mean().item<double>());
+      trace->add("accept_rate", rate);
+      trace->add("abs_delta_h", delta_h.abs().mean());
     }
     at_q = c.at_next;
     q = c.next;

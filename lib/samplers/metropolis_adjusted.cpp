@@ -41,7 +41,7 @@ torch::Tensor MetropolisAdjusted::sample(EnergyModel& energy, const torch::Tenso
     accepted = accepted + rate;
     if (trace) {
       record_common_stats(trace, at_z, z, c.next);
-      trace->add("accept_rate", rate.item<double>());
+      trace->add("accept_rate", rate);
       proposal_->record_extra(trace, at_z.grad);
     }
     at_z = c.at_next;

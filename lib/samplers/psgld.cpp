@@ -15,7 +15,7 @@ torch::Tensor PsgldSampler::sample(EnergyModel& energy, const torch::Tensor& z0,
     torch::Tensor next = z + (0.5 * s_) * precond * eg.grad + eps_ * (s_ * precond).sqrt() * normal_like(z, gen);
     if (trace) {
       record_common_stats(trace, eg, z, next);
-      trace->add("precond_mean", precond.mean().item<double>());
+      trace->add("precond_mean", precond.mean());
     }
     z = next;
   }

@@ -30,14 +30,36 @@ void check_step_and_noise(const Config& cfg, bool need_noise) {
   cfg.require(eps >= 0, "noise", ">= 0");
 }
 
+std::map<std::string, std::vector<double>>& ChainTrace::per_step() {
+  if (pending_.empty()) return values_;
+  std::vector<torch::Tensor> all;
+  for (const auto& [name, values] : pending_)
+    for (const auto& v : values) all.push_back(v.to(torch::kFloat64).reshape({}));
+  const torch::Tensor host = torch::stack(all).cpu();  // the one synchronisation
+  const double* data = host.data_ptr<double>();
+  for (const auto& [name, values] : pending_) {
+    auto& out = values_[name];
+    out.insert(out.end(), data, data + values.size());
+    data += values.size();
+  }
+  pending_.clear();
+  return values_;
+}
+
+std::size_t ChainTrace::pending() const {
+  std::size_t n = 0;
+  for (const auto& [name, values] : pending_) n += values.size();
+  return n;
+}
+
 torch::Tensor per_sample_norm(const torch::Tensor& t) { return t.flatten(1).norm(2, 1); }
 
 void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::Tensor& z_prev,
                          const torch::Tensor& z_next) {
   if (!trace) return;
-  trace->add("f_mean", eg.f.mean().item<double>());
-  trace->add("grad_norm", per_sample_norm(eg.grad).mean().item<double>());
-  trace->add("step_norm", per_sample_norm(z_next - z_prev).mean().item<double>());
+  trace->add("f_mean", eg.f.mean());
+  trace->add("grad_norm", per_sample_norm(eg.grad).mean());
+  trace->add("step_norm", per_sample_norm(z_next - z_prev).mean());
   if (trace->observe) trace->observe(z_next);
 }
 

@@ -23,12 +23,23 @@
 
 namespace stanley {
 
-// Per-step statistics of one call to sample(): name -> one value per MCMC step.
-struct ChainTrace {
-  std::map<std::string, std::vector<double>> per_step;
+// Per-step statistics of one call to sample(): name -> one value per MCMC step. Samplers add 0-dim
+// tensors on the chain's device and never read them, so tracing puts no host synchronisation inside
+// the sampling loop (on a GPU each read is one); per_step() copies them all to the host at once.
+class ChainTrace {
+ public:
   // Optional: called with the states after every step (long-chain diagnostics record draws here).
   std::function<void(const torch::Tensor&)> observe;
-  void add(const std::string& name, double value) { per_step[name].push_back(value); }
+
+  void add(const std::string& name, const torch::Tensor& value) { pending_[name].push_back(value.detach()); }
+  // The values as doubles (one device-to-host copy for everything added since the last call).
+  std::map<std::string, std::vector<double>>& per_step();
+  // Values added and not yet copied to the host (tests: nothing is read inside the loop).
+  std::size_t pending() const;
+
+ private:
+  std::map<std::string, std::vector<torch::Tensor>> pending_;
+  std::map<std::string, std::vector<double>> values_;
 };
 
 // One transition z → z' ~ N(mean, diag std²). The one owner of each sampler's step formula: the sampler's

@@ -57,9 +57,9 @@ void StanleySampler::load_state(const std::map<std::string, torch::Tensor>& stat
 
 void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double gamma_max) {
   if (!trace) return;
-  trace->add("gamma_mean", gamma.mean().item<double>());
-  trace->add("gamma_min", gamma.min().item<double>());
-  trace->add("clip_frac", (gamma < gamma_max).to(torch::kFloat).mean().item<double>());
+  trace->add("gamma_mean", gamma.mean());
+  trace->add("gamma_min", gamma.min());
+  trace->add("clip_frac", (gamma < gamma_max).to(torch::kFloat).mean());
 }
 
 StanleySampler::Options stanley_options(const Config& cfg) {

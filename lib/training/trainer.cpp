@@ -93,12 +93,13 @@ void Trainer::watch_health(RunContext& ctx, std::int64_t iteration, double d) {
   fmt::print(stderr, "\n{}\n", msg);
 }
 
-void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg) {
+void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& trace, double f_data, double f_neg) {
   std::vector<std::pair<std::string, std::vector<double>>> row{
       {"f_data", {f_data}}, {"f_neg", {f_neg}}, {"f_diff", {f_data - f_neg}}};
-  row.insert(row.end(), trace.per_step.begin(), trace.per_step.end());
+  const auto& per_step = trace.per_step();
+  row.insert(row.end(), per_step.begin(), per_step.end());
   ctx.metrics.chain_row(iteration, row);
-  for (const auto& [name, values] : trace.per_step) {
+  for (const auto& [name, values] : per_step) {
     double summary = 0;
     if (name == "gamma_min") {
       summary = *std::min_element(values.begin(), values.end());

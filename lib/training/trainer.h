@@ -62,7 +62,7 @@ class Trainer {
   void watch_health(RunContext& ctx, std::int64_t iteration, double d);
   // What a checkpoint holds beyond model, optimizer and generators: the persistent chain bank.
   std::map<std::string, torch::Tensor> extra_state() const;
-  void log_chain(RunContext& ctx, std::int64_t iteration, const ChainTrace& trace, double f_data, double f_neg);
+  void log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& trace, double f_data, double f_neg);
 
   TrainSettings s_;
   EnergyPtr model_;
