@@ -57,6 +57,12 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   if (eval_samples_ < 2 || eval_batch_ <= 0 || grid_every_ < 0)
     throw UserError("eval.n_samples >= 2, eval.batch > 0 and log.grid_every >= 0 are required");
   trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *data_, *init_, cfg.sub("optim"));
+  const auto precision = SamplingPrecision::from_config(cfg, device, sampler_->exact());
+  if (!precision.is_default()) {
+    EnergyPtr twin = make_energy(cfg.sub("model"), data_->sample_shape());
+    twin->to(device);
+    trainer_->set_sampling_model(std::make_shared<SamplingPrecisionEnergy>(model_, twin, precision));
+  }
 }
 
 void ImageEbmExperiment::run(RunContext& ctx) {
@@ -80,7 +86,7 @@ torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen, P
   for (std::int64_t i = 0; i < n; i += eval_batch_) {
     const std::int64_t b = std::min(eval_batch_, n - i);
     torch::Tensor z0 = protocol == Protocol::kTrain ? starts.peek(b, shape, gen, device_) : starts.draw(b, shape, gen, device_);
-    parts.push_back(sampler->sample(*model_, z0, settings_.n_steps, gen, nullptr).detach());
+    parts.push_back(sampler->sample(trainer_->sampling_model(), z0, settings_.n_steps, gen, nullptr).detach());
   }
   torch::Tensor z = torch::cat(parts);
   if (!torch::isfinite(z).all().item<bool>()) throw DivergenceError("evaluation samples contain NaN or Inf");

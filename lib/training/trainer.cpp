@@ -54,6 +54,13 @@ Trainer::Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Data
       optimizer_(make_optimizer(optim_cfg, model_->parameters())),
       base_lr_(optim_cfg.get<double>("lr")) {}
 
+EnergyModel& Trainer::sampling_model() {
+  if (!sampling_) return *model_;
+  if (sampling_stale_) sampling_->sync();  // once per iteration: the K steps reuse the converted weights
+  sampling_stale_ = false;
+  return *sampling_;
+}
+
 void Trainer::set_evaluator(Evaluator evaluator, std::string headline_metric) {
   evaluator_ = std::move(evaluator);
   headline_ = std::move(headline_metric);
@@ -123,6 +130,7 @@ void Trainer::run(RunContext& ctx) {
   if (ctx.resume_checkpoint) {
     std::map<std::string, torch::Tensor> extra;
     start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device, &extra);
+    sampling_stale_ = true;
     if (extra.count("chain_bank")) init_.set_bank(extra.at("chain_bank").to(ctx.device));
     std::map<std::string, torch::Tensor> sampler_state;
     for (const auto& [name, t] : extra) {
@@ -144,7 +152,7 @@ void Trainer::run(RunContext& ctx) {
     ChainTrace trace;
     // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
     torch::Tensor z0 = init_.start(s_.batch, shape, ctx.gens.sampler, ctx.device);
-    torch::Tensor z = sampler_.sample(*model_, z0, s_.n_steps, ctx.gens.sampler, log_now ? &trace : nullptr);
+    torch::Tensor z = sampler_.sample(sampling_model(), z0, s_.n_steps, ctx.gens.sampler, log_now ? &trace : nullptr);
     if (s_.clamp) z = z.clamp(s_.clamp->first, s_.clamp->second);
     init_.finish(z);
     if (negatives_hook_) negatives_hook_(it, z);
@@ -162,6 +170,7 @@ void Trainer::run(RunContext& ctx) {
       for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
     }
     optimizer_->step();
+    sampling_stale_ = true;
 
     const auto stats = torch::stack({loss.detach(), f_data.detach().mean(), f_neg.detach().mean()}).cpu();
     const double l = stats[0].item<double>(), fd = stats[1].item<double>(), fn = stats[2].item<double>();

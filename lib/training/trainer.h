@@ -16,6 +16,7 @@
 #include "training/run_context.h"
 #include "io/progress.h"
 #include "models/energy.h"
+#include "models/sampling_precision.h"
 #include "samplers/chain_init.h"
 #include "samplers/sampler.h"
 
@@ -56,6 +57,11 @@ class Trainer {
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
   // Where training's chains start (holds the persistent bank).
   const ChainInit& chain_init() const { return init_; }
+  // Sampling through a reduced-precision twin of the model (precision=bf16, channels_last).
+  void set_sampling_model(std::shared_ptr<SamplingPrecisionEnergy> twin) { sampling_ = std::move(twin); }
+  // The net samplers run on (training's and evaluation's chains): the model, or its twin with the
+  // model's current weights.
+  EnergyModel& sampling_model();
 
  private:
   void evaluate(RunContext& ctx, std::int64_t iteration);
@@ -66,6 +72,8 @@ class Trainer {
 
   TrainSettings s_;
   EnergyPtr model_;
+  std::shared_ptr<SamplingPrecisionEnergy> sampling_;
+  bool sampling_stale_ = true;  // the model's weights changed since the twin's last sync
   Sampler& sampler_;
   Dataset& data_;
   ChainInit init_;

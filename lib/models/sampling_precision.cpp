@@ -1,0 +1,61 @@
+#include "models/sampling_precision.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <string>
+
+namespace stanley {
+
+bool cpu_has_avx512_bf16() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("flags", 0) == 0) return line.find(" avx512_bf16") != std::string::npos;
+  return false;
+}
+
+SamplingPrecision SamplingPrecision::from_config(const Config& cfg, const torch::Device& device, bool exact_sampler) {
+  SamplingPrecision p;
+  const auto name = cfg.get<std::string>("precision");
+  if (name == "bf16") {
+    p.dtype = torch::kBFloat16;
+  } else if (name != "fp32") {
+    throw UserError(fmt::format("precision={}: expected fp32 or bf16", name));
+  }
+  p.channels_last = cfg.get<bool>("channels_last");
+  if (p.dtype == torch::kBFloat16) {
+    if (device.is_cpu() && !cpu_has_avx512_bf16())
+      throw UserError("precision=bf16: this CPU has no AVX512-BF16 (no avx512_bf16 in /proc/cpuinfo); bf16 would be "
+                      "emulated and slower than fp32");
+    if (exact_sampler)
+      throw UserError(fmt::format("precision=bf16 with sampler={}: its Metropolis-Hastings test compares f to fp32 "
+                                  "accuracy (bf16 keeps ~3 significant digits of f, and the test divides by T = ε²)",
+                                  cfg.get<std::string>("sampler.name")));
+  }
+  return p;
+}
+
+SamplingPrecisionEnergy::SamplingPrecisionEnergy(EnergyPtr master, EnergyPtr twin, SamplingPrecision precision)
+    : master_(std::move(master)), twin_(std::move(twin)), precision_(precision) {
+  twin_->to(precision_.dtype);
+  for (auto& p : twin_->parameters()) p.requires_grad_(false);  // only ∇_z is ever wanted
+  master_params_ = master_->parameters();
+  twin_params_ = twin_->parameters();
+  if (master_params_.size() != twin_params_.size())
+    throw std::logic_error("SamplingPrecisionEnergy: the twin's architecture differs from the master's");
+  sync();
+}
+
+void SamplingPrecisionEnergy::sync() {
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < master_params_.size(); ++i) twin_params_[i].copy_(master_params_[i]);
+}
+
+torch::Tensor SamplingPrecisionEnergy::forward(const torch::Tensor& x) {
+  torch::Tensor in = x.to(precision_.dtype);
+  if (precision_.channels_last && in.dim() == 4) in = in.contiguous(torch::MemoryFormat::ChannelsLast);
+  return twin_->forward(in).to(x.scalar_type());
+}
+
+}  // namespace stanley
