@@ -34,7 +34,7 @@ def main():
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             cfg = run_config(f)
             steps, values = series(f, a.metric)
-            _, it = series(f, "f_diff")
+            it, _ = series(f, "f_diff")  # logged every log.every iterations: its steps tell how far a run got
             status = read_attr(f, "status").split(":")[0]
             rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
                              status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
