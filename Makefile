@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench clean help update-reference test-slurm
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm
 
 all: build
 
@@ -20,7 +20,8 @@ help:
 	@echo "make reproduce-fig6  inpainting, STANLEY vs Langevin (SCALE=small: fmnist; paper: CelebA)"
 	@echo "make reproduce-ablations  th grid (rings, fmnist), K vs gradient evaluations, STANLEY gamma variants"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
-	@echo "make bench           Google Benchmark programs"
+	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
+	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
 	@echo "make test-slurm      multirun on a real single-node SLURM started on localhost (installs slurm-wlm, munge)"
 
@@ -216,8 +217,16 @@ reproduce-ergodicity: app
 	    --report results/figures/ergodicity_$$m.md || true; \
 	done
 
+# Google Benchmark programs (run them on an otherwise idle machine: two threads on busy cores measure
+# the scheduler, not the code). JSON under results/bench/; bench/README.md says what they found.
 bench: build
-	$(BUILD)/bench/bench_samplers
+	@mkdir -p results/bench
+	$(BUILD)/bench/bench_sampling --benchmark_out=results/bench/sampling.json --benchmark_out_format=json
+	$(BUILD)/bench/bench_pipeline --benchmark_out=results/bench/pipeline.json --benchmark_out_format=json
+
+# The suite's EBM iteration against the same loop in PyTorch-Python, alternated over ROUNDS rounds.
+bench-compare: build
+	$(PYTHON) bench/compare.py $(BUILD) --rounds $(or $(ROUNDS),5) --cases rings,fmnist --out results/bench/compare.json
 
 clean:
 	rm -rf $(BUILD)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "io/blas_kernels.h"
+
 namespace stanley {
 
 torch::Device parse_device(const Config& cfg) {
@@ -19,6 +21,7 @@ torch::Device apply_runtime(const Config& cfg) {
   const int threads = cfg.get<int>("threads");
   cfg.require(threads >= 1, "threads", ">= 1");
   torch::set_num_threads(threads);
+  set_blas_threads(threads);
   return device;
 }
 

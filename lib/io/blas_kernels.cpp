@@ -13,6 +13,11 @@ std::string blas_core() {
   return fn ? std::string(fn()) : std::string();
 }
 
+void set_blas_threads(int threads) {
+  using SetThreads = void (*)(int);
+  if (auto* fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(threads);
+}
+
 void ensure_fast_blas_kernels(char** argv) {
   if (std::getenv("OPENBLAS_CORETYPE")) return;
   if (blas_core() != "Prescott") return;

@@ -23,19 +23,30 @@ std::optional<EnergyGrad> ToyMlpImpl::analytic_energy_and_grad(const torch::Tens
     if (p.requires_grad()) return std::nullopt;  // training's forward needs the graph
   torch::NoGradGuard no_grad;
   const std::size_t hidden = layers_.size() - 1;
-  std::vector<torch::Tensor> pre(hidden);  // pre-activations, for the slope mask
+  const std::int64_t batch = z.size(0);
+  // Activations live in buffers reused across the K steps of a chain (same batch, dtype, device).
+  if (act_.size() != hidden || act_[0].size(0) != batch || act_[0].scalar_type() != z.scalar_type() ||
+      act_[0].device() != z.device()) {
+    act_.clear();
+    for (std::size_t i = 0; i < hidden; ++i) act_.push_back(torch::empty({batch, layers_[i]->weight.size(0)}, z.options()));
+    grad_in_.clear();
+    for (std::size_t i = 0; i < hidden; ++i) grad_in_.push_back(torch::empty_like(act_[i]));
+  }
   torch::Tensor h = z.flatten(1);
   for (std::size_t i = 0; i < hidden; ++i) {
-    pre[i] = torch::addmm(layers_[i]->bias, h, layers_[i]->weight.t());
-    h = torch::leaky_relu(pre[i], negative_slope_);
+    torch::addmm_out(act_[i], layers_[i]->bias, h, layers_[i]->weight.t());
+    torch::leaky_relu_(act_[i], negative_slope_);  // in place: the slope mask is read back from the sign
+    h = act_[i];
   }
   const auto& head = layers_.back();
   torch::Tensor f = torch::addmm(head->bias, h, head->weight.t()).squeeze(1);
   // ∂f/∂h_last is the head's weight row for every sample; back through each layer: mask, then Wᵀ.
-  torch::Tensor g = head->weight.expand({z.size(0), head->weight.size(1)});
+  torch::Tensor g = head->weight.expand({batch, head->weight.size(1)});
   for (std::size_t i = hidden; i-- > 0;) {
-    g = torch::leaky_relu_backward(g, pre[i], negative_slope_, /*self_is_result=*/false);
-    g = torch::mm(g, layers_[i]->weight);
+    torch::leaky_relu_backward_out(grad_in_[i], g, act_[i], negative_slope_, /*self_is_result=*/true);
+    // Into the next layer's buffer, where the next mask is applied in place; the returned gradient
+    // (i = 0) is a fresh tensor, since the chain keeps it past the next call.
+    g = i > 0 ? torch::mm_out(grad_in_[i - 1], grad_in_[i], layers_[i]->weight) : torch::mm(grad_in_[0], layers_[0]->weight);
   }
   return EnergyGrad{f, g.view(z.sizes())};
 }

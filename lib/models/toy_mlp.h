@@ -17,6 +17,7 @@ class ToyMlpImpl : public EnergyModel {
   torch::nn::Sequential net_{nullptr};
   std::vector<torch::nn::Linear> layers_;
   double negative_slope_;
+  std::vector<torch::Tensor> act_, grad_in_;  // per-layer buffers of the analytic path, reused across steps
 };
 
 EnergyPtr make_toy_mlp(const Config& cfg, const std::vector<std::int64_t>& sample_shape);

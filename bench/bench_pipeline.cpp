@@ -1,0 +1,146 @@
+// Whole pieces of a run: one EBM iteration (Algorithm 1: K sampler steps, a data batch, the
+// contrastive loss, one Adam step), FID at d = 2048, and reading Fashion-MNIST.
+// The iterations match bench/reference/*.py, the PyTorch-Python twins `make bench-compare` runs.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "bench_support.h"
+#include "data/idx.h"
+#include "data/rings.h"
+#include "io/blas_kernels.h"
+#include "metrics/feature_stats.h"
+#include "models/sampling_precision.h"
+#include "training/generators.h"
+#include "training/optimizer.h"
+
+using namespace stanley;
+using namespace stanley::bench;
+
+namespace {
+
+const char* kFmnistRoot = "/usr/share/datasets/fashion-mnist";
+
+struct Iteration {
+  std::string name, net, sampler, precision;
+  std::int64_t batch, n_steps;
+  int threads;
+  std::string net_overrides = "";  // "" : the experiment's (n_f 16 for the ConvNet)
+};
+
+// Data for the iteration: the rings sampler, or uniform noise images standing in for Fashion-MNIST
+// batches (the arithmetic is the same; data loading is measured on its own below).
+torch::Tensor data_batch(const Iteration& it, RingsDataset& rings, at::Generator& gen) {
+  if (it.net == "toy_mlp") return rings.batch(it.batch, gen, torch::kCPU);
+  return torch::rand({it.batch, 1, 28, 28}, gen) * 2 - 1;
+}
+
+void ebm_iteration(benchmark::State& state, const Iteration& it) {
+  torch::set_num_threads(it.threads);
+  set_blas_threads(it.threads);
+  torch::manual_seed(0);
+  const bool toy = it.net == "toy_mlp";
+  const std::vector<std::int64_t> shape = toy ? std::vector<std::int64_t>{2} : std::vector<std::int64_t>{1, 28, 28};
+  const std::string net_overrides = !it.net_overrides.empty() ? it.net_overrides : toy ? "{}" : "{n_f: 16}";
+  EnergyPtr net = build_net(it.net, shape, net_overrides);
+  std::shared_ptr<SamplingPrecisionEnergy> twin;
+  if (it.precision == "bf16") {
+    if (!cpu_has_avx512_bf16()) {
+      state.SkipWithError("no AVX512-BF16 on this CPU");
+      return;
+    }
+    twin = std::make_shared<SamplingPrecisionEnergy>(net, build_net(it.net, shape, net_overrides),
+                                                    SamplingPrecision{torch::kBFloat16, true});
+  }
+  SamplerPtr sampler = build_sampler(it.sampler, toy ? "{step_size: 0.14, noise: 1.0}" : "{step_size: 2.0, noise: 0.01}");
+  auto optimizer = make_optimizer(Config(YAML::Load("{name: adam, lr: 1.0e-4, betas: [0.9, 0.999], weight_decay: 0.0}"), "optim"),
+                                  net->parameters());
+  RingsDataset rings({1, 2, 3, 4}, 0.15);
+  at::Generator gen = make_generator(torch::kCPU, 0);
+  std::vector<std::int64_t> z_shape{it.batch};
+  z_shape.insert(z_shape.end(), shape.begin(), shape.end());
+  for (auto _ : state) {
+    if (twin) twin->sync();
+    const torch::Tensor z0 = toy ? torch::randn(z_shape, gen) : torch::rand(z_shape, gen) * 2 - 1;
+    torch::Tensor z = sampler->sample(twin ? static_cast<EnergyModel&>(*twin) : *net, z0, it.n_steps, gen, nullptr);
+    const torch::Tensor x = data_batch(it, rings, gen);
+    torch::Tensor loss = net->forward(z.detach()).mean() - net->forward(x).mean();
+    optimizer->zero_grad();
+    loss.backward();
+    optimizer->step();
+    benchmark::DoNotOptimize(loss.data_ptr());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["threads"] = it.threads;
+}
+
+// Fréchet distance between two sets of 5,000 features of dimension 2,048 (Inception's pool3 size):
+// both covariances and the matrix square root.
+void fid_2048(benchmark::State& state) {
+  torch::set_num_threads(2);
+  set_blas_threads(2);
+  torch::manual_seed(0);
+  const torch::Tensor a = torch::randn({5000, 2048}), b = torch::randn({5000, 2048}) * 1.1 + 0.1;
+  for (auto _ : state) {
+    const double d = frechet_distance(feature_stats(a), feature_stats(b));
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["threads"] = 2;
+}
+
+// Decoding the gzipped IDX files (what the image cache saves on later runs), and drawing batches.
+void load_fmnist(benchmark::State& state) {
+  if (!std::filesystem::exists(std::string(kFmnistRoot) + "/train-images-idx3-ubyte.gz")) {
+    state.SkipWithError(fmt::format("no Fashion-MNIST under {} (apt install dataset-fashion-mnist)", kFmnistRoot).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    ImageSet set = read_idx_split(kFmnistRoot, "train");
+    benchmark::DoNotOptimize(set.images.data_ptr());
+  }
+  state.SetItemsProcessed(state.iterations() * 60000);
+}
+
+void draw_batches(benchmark::State& state) {
+  const torch::Tensor images = torch::rand({60000, 1, 28, 28});
+  at::Generator gen = make_generator(torch::kCPU, 0);
+  for (auto _ : state) {
+    const torch::Tensor idx = torch::randint(60000, {64}, gen);
+    benchmark::DoNotOptimize(images.index_select(0, idx).data_ptr());
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+}
+
+void register_all() {
+  const std::vector<Iteration> iterations{
+      {"rings", "toy_mlp", "langevin", "fp32", 100, 100, 1},
+      {"rings", "toy_mlp", "stanley", "fp32", 100, 100, 1},
+      // The same iteration through autograd (what sampling did before the hand-written gradient).
+      {"rings_autograd", "toy_mlp", "langevin", "fp32", 100, 100, 1, "{analytic_grad: false}"},
+      {"fmnist", "vanilla_net", "langevin", "fp32", 64, 40, 2},
+      {"fmnist", "vanilla_net", "langevin", "bf16", 64, 40, 2},
+      {"fmnist_twin", "vanilla_net", "langevin", "fp32", 32, 10, 1},
+      {"fmnist_twin", "vanilla_net", "langevin", "bf16", 32, 10, 1}};
+  for (const auto& it : iterations)
+    benchmark::RegisterBenchmark(fmt::format("ebm_iteration/{}/{}/M{}/K{}/{}", it.name, it.sampler, it.batch, it.n_steps,
+                                             it.precision).c_str(),
+                                 [it](benchmark::State& st) { ebm_iteration(st, it); })
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(1.0);
+  benchmark::RegisterBenchmark("fid/d2048/n5000", fid_2048)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("data/fmnist/decode_idx", load_fmnist)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("data/batch/b64", draw_batches)->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ensure_fast_blas_kernels(argv);
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("blas_core", blas_core());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

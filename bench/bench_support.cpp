@@ -1,0 +1,44 @@
+#include "bench_support.h"
+
+namespace stanley::bench {
+namespace {
+
+YAML::Node load_with(const std::string& file, const std::string& overrides) {
+  YAML::Node node = YAML::LoadFile(std::string(STANLEY_SOURCE_DIR) + "/configs/" + file);
+  for (const auto& kv : YAML::Load(overrides)) node[kv.first.as<std::string>()] = kv.second;
+  return node;
+}
+
+}  // namespace
+
+EnergyPtr build_net(const std::string& name, const std::vector<std::int64_t>& sample_shape,
+                    const std::string& overrides) {
+  return make_energy(Config(load_with("model/" + name + ".yaml", overrides), "model"), sample_shape);
+}
+
+SamplerPtr build_sampler(const std::string& name, const std::string& overrides) {
+  YAML::Node node = load_with("sampler/" + name + ".yaml", overrides);
+  if (node["adapt_step"]) node["adapt_step"] = false;
+  return make_sampler(Config(node, "sampler"));
+}
+
+double forward_flops(torch::nn::Module& net, const std::vector<std::int64_t>& sample_shape) {
+  torch::NoGradGuard no_grad;
+  // Output sizes by running each convolution on a zero map (padding's C++ type differs across libtorch versions).
+  std::vector<std::int64_t> map{1};
+  map.insert(map.end(), sample_shape.begin(), sample_shape.end());
+  torch::Tensor x = torch::zeros(map);
+  double flops = 0;
+  for (const auto& m : net.modules(/*include_self=*/false)) {
+    if (auto* conv = m->as<torch::nn::Conv2d>()) {
+      x = conv->forward(x);
+      const auto& w = conv->weight;  // [out, in, kh, kw]
+      flops += 2.0 * static_cast<double>(w.size(1) * w.size(2) * w.size(3)) * static_cast<double>(x.numel());
+    } else if (const auto* lin = m->as<torch::nn::Linear>()) {
+      flops += 2.0 * static_cast<double>(lin->weight.numel());
+    }
+  }
+  return flops;
+}
+
+}  // namespace stanley::bench

@@ -1,0 +1,25 @@
+#pragma once
+// Shared by the benchmark programs: nets and samplers built from the suite's own YAML (the code paths
+// a run takes), and the arithmetic of a forward pass counted from the layer shapes.
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "models/energy.h"
+#include "samplers/sampler.h"
+
+namespace stanley::bench {
+
+// configs/model/<name>.yaml with `overrides` (a YAML mapping) merged in.
+EnergyPtr build_net(const std::string& name, const std::vector<std::int64_t>& sample_shape,
+                    const std::string& overrides = "{}");
+// configs/sampler/<name>.yaml with step adaptation off and `overrides` merged in.
+SamplerPtr build_sampler(const std::string& name, const std::string& overrides = "{}");
+
+// Multiply-adds x 2 of one forward pass for one sample: Conv2d and Linear layers, in registration
+// order, which is the order the suite's nets apply them (LeakyReLU/ReLU/flatten are not counted).
+double forward_flops(torch::nn::Module& net, const std::vector<std::int64_t>& sample_shape);
+
+}  // namespace stanley::bench

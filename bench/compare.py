@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Side by side: the suite's EBM iteration (bench_pipeline) against its PyTorch-Python twin
+(bench/reference/ebm_iteration.py), run alternately over --rounds so that both see the same machine
+load; prints, per case, the median time ratio Python / C++ with its min and max, and writes JSON.
+Both sides run with the same OpenBLAS kernels (OPENBLAS_CORETYPE as `stanley` chooses it) and the
+same OpenBLAS thread count (torch.set_num_threads does not reach OpenBLAS in either language).
+
+usage: compare.py BUILD_DIR [--rounds 5] [--cases rings,fmnist] [--out results/bench/compare.json]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+THREADS = {"rings": 1, "fmnist": 2, "fmnist_twin": 1}
+FILTERS = {"rings": "^ebm_iteration/rings/langevin/", "fmnist": "^ebm_iteration/fmnist/langevin/M64/K40/fp32$",
+           "fmnist_twin": "^ebm_iteration/fmnist_twin/langevin/M32/K10/fp32$"}
+
+
+def cpp_seconds(build, case, env):
+    out = subprocess.run([os.path.join(build, "bench", "bench_pipeline"), f"--benchmark_filter={FILTERS[case]}",
+                          "--benchmark_format=json", "--benchmark_min_time=3"], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    bench = json.loads(out)["benchmarks"][0]
+    scale = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[bench["time_unit"]]
+    return bench["real_time"] * scale
+
+
+def python_seconds(case, env):
+    env = dict(env, OPENBLAS_NUM_THREADS=str(THREADS[case]))  # as the C++ side sets for itself
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, os.path.join(here, "reference", "ebm_iteration.py"), case, "--seconds", "3"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    return json.loads(out)["seconds_per_iteration"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--cases", default="rings,fmnist")
+    ap.add_argument("--out", default="results/bench/compare.json")
+    a = ap.parse_args()
+    env = dict(os.environ)
+    env.setdefault("OPENBLAS_CORETYPE", "HASWELL")  # what `stanley` picks on a CPU OpenBLAS 0.3.21 misdetects
+    results = {}
+    for case in a.cases.split(","):
+        ratios, cpp, py = [], [], []
+        for r in range(a.rounds):
+            c = cpp_seconds(a.build, case, env)
+            p = python_seconds(case, env)
+            cpp.append(c)
+            py.append(p)
+            ratios.append(p / c)
+            print(f"{case} round {r + 1}/{a.rounds}: C++ {c * 1e3:.2f} ms, Python {p * 1e3:.2f} ms, ratio {p / c:.2f}",
+                  flush=True)
+        results[case] = dict(cpp_ms=[x * 1e3 for x in cpp], python_ms=[x * 1e3 for x in py], ratios=ratios,
+                             median_ratio=statistics.median(ratios), min_ratio=min(ratios), max_ratio=max(ratios))
+        print(f"{case}: Python / C++ median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, "
+              f"max {max(ratios):.2f}) over {a.rounds} alternated rounds")
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(dict(openblas_coretype=env["OPENBLAS_CORETYPE"], cases=results), f, indent=1)
+    print(f"written: {a.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The EBM iterations of bench/bench_pipeline.cpp in PyTorch-Python (Debian's python3-torch: the same
+libtorch): K Langevin steps from noise through autograd, a data batch, the contrastive loss, one Adam
+step. Prints the mean seconds per iteration over --seconds of work as JSON.
+
+usage: ebm_iteration.py rings|fmnist|fmnist_twin [--seconds 3]
+"""
+import argparse
+import json
+import math
+import time
+
+import torch
+import torch.nn as nn
+
+CASES = {  # name: (batch M, steps K, threads), as bench_pipeline.cpp
+    "rings": (100, 100, 1),
+    "fmnist": (64, 40, 2),
+    "fmnist_twin": (32, 10, 1),
+}
+
+
+def toy_mlp():
+    layers, width = [], 2
+    for h in (32, 64, 64, 64):
+        layers += [nn.Linear(width, h), nn.LeakyReLU(0.05)]
+        width = h
+    return nn.Sequential(*layers, nn.Linear(width, 1))
+
+
+def vanilla_net(n_f=16):
+    act = lambda: nn.LeakyReLU(0.05)  # noqa: E731
+    return nn.Sequential(nn.Conv2d(1, n_f, 3, 1, 1), act(), nn.Conv2d(n_f, 2 * n_f, 4, 2, 1), act(),
+                         nn.Conv2d(2 * n_f, 4 * n_f, 4, 2, 1), act(), nn.Conv2d(4 * n_f, 8 * n_f, 4, 2, 2), act(),
+                         nn.Conv2d(8 * n_f, 1, 4, 1, 0))
+
+
+def rings_batch(m):
+    radius = torch.tensor([1.0, 2.0, 3.0, 4.0])[torch.randint(4, (m,))] + 0.15 * torch.randn(m)
+    angle = 2 * math.pi * torch.rand(m)
+    return torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], 1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case", choices=sorted(CASES))
+    ap.add_argument("--seconds", type=float, default=3.0)
+    a = ap.parse_args()
+    m, k, threads = CASES[a.case]
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    toy = a.case == "rings"
+    net = toy_mlp() if toy else vanilla_net()
+    step, noise = (0.14, 1.0) if toy else (2.0, 0.01)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+    shape = (m, 2) if toy else (m, 1, 28, 28)
+
+    def iteration():
+        for p in net.parameters():
+            p.requires_grad_(False)
+        z = torch.randn(shape) if toy else torch.rand(shape) * 2 - 1
+        for _ in range(k):
+            z = z.detach().requires_grad_(True)
+            grad, = torch.autograd.grad(net(z).sum(), z)
+            z = z + 0.5 * step * grad + math.sqrt(step) * noise * torch.randn_like(z)
+        for p in net.parameters():
+            p.requires_grad_(True)
+        x = rings_batch(m) if toy else torch.rand(shape) * 2 - 1
+        loss = net(z.detach()).mean() - net(x).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    iteration()  # warm-up
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < a.seconds:
+        iteration()
+        n += 1
+    print(json.dumps({"case": a.case, "seconds_per_iteration": (time.perf_counter() - t0) / n, "iterations": n}))
+
+
+if __name__ == "__main__":
+    main()
