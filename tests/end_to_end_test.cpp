@@ -217,6 +217,24 @@ TEST(EndToEndRun, ResumingAFinishedRunChangesNothing) {
 
 // A truncated latest checkpoint (a full disk, a crash mid-copy) is skipped and named; the run resumes
 // from the previous one and ends with the numbers of the whole run.
+// A checkpoint from another run (here: another seed, same shapes) is refused before anything is
+// written: exit 2, the run directory byte-identical (metrics.h5, log.txt, the checkpoints).
+TEST(EndToEndRun, ACheckpointOfAnotherRunIsRefusedAndNothingChanges) {
+  TempDir tmp;
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20 train.ckpt_every=20")).exit_code, 0);
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "b", "train.iters=40 eval.every=20 train.ckpt_every=20 seed=1")).exit_code, 0);
+  // Run a stopped after iteration 20: its last checkpoint replaced by run b's.
+  fs::remove(tmp / "a" / "checkpoints" / "iter_0000040.pt");
+  fs::copy_file(tmp / "b" / "checkpoints" / "iter_0000020.pt", tmp / "a" / "checkpoints" / "iter_0000020.pt",
+                fs::copy_options::overwrite_existing);
+  const auto digest = [&] { return run_command("cd " + (tmp / "a").string() + " && find . -type f | sort | xargs md5sum").output; };
+  const std::string before = digest();
+  const CommandResult r = run_stanley("resume " + (tmp / "a").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("written by a run with another config"), std::string::npos) << r.output;
+  EXPECT_EQ(digest(), before);
+}
+
 TEST(EndToEndRun, TruncatedCheckpointFallsBackToTheLastReadableOne) {
   TempDir tmp;
   const std::string run = "train.iters=60 train.ckpt_every=20 eval.every=30 log.every=10";

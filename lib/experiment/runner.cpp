@@ -106,6 +106,15 @@ fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments)
     fmt::print(stderr, "resume: {}; using an earlier checkpoint\n", line);
     dir.log("resume: " + line);
   }
+  // A checkpoint of another run (copied in, or config.yaml edited since) would load and continue a
+  // different experiment under this run's name: refused before anything is written.
+  if (ckpt) {
+    const auto written_with = checkpoint_config_hash(*ckpt);
+    const std::string expected = run_identity_hash(p.cfg);
+    if (written_with && *written_with != expected)
+      throw UserError(fmt::format("{} was written by a run with another config (hash {} vs this run's {}): not "
+                                  "resuming from it; nothing was changed", ckpt->string(), *written_with, expected));
+  }
   const bool have_metrics = fs::exists(dir.metrics_file());
   if (have_metrics && ckpt && checkpoint_iteration(*ckpt) >= run.cfg.get<long>("train.iters")) {
     // A finished run is a result: resuming it must not rewrite a byte of it.

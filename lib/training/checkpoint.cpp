@@ -7,6 +7,7 @@
 
 #include "io/atomic_file.h"
 #include "io/errors.h"
+#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 
@@ -16,9 +17,33 @@ fs::path checkpoint_path(const fs::path& dir, std::int64_t iteration) {
   return dir / fmt::format("iter_{:07d}.pt", iteration);
 }
 
+namespace {
+torch::Tensor text_tensor(const std::string& text) {
+  return torch::tensor(std::vector<std::int64_t>(text.begin(), text.end()), torch::kInt64);
+}
+std::string tensor_text(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kCPU, torch::kInt64).contiguous();
+  return std::string(c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel());
+}
+}  // namespace
+
+std::string run_identity_hash(const Config& cfg) {
+  YAML::Node node = YAML::Clone(cfg.node());
+  if (node["train"] && node["train"]["iters"]) node["train"].remove("iters");
+  return hash_text(Config(node).to_yaml());
+}
+
+std::optional<std::string> checkpoint_config_hash(const fs::path& file) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(file.string());
+  torch::Tensor t;
+  if (!archive.try_read("config_hash", t)) return std::nullopt;
+  return tensor_text(t);
+}
+
 void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Module& model,
                      torch::optim::Optimizer* optimizer, const RunGenerators* gens,
-                     const std::map<std::string, torch::Tensor>& extra) {
+                     const std::map<std::string, torch::Tensor>& extra, const std::string& config_hash) {
   torch::serialize::OutputArchive archive, model_archive;
   model.save(model_archive);
   archive.write("model", model_archive);
@@ -38,7 +63,8 @@ void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Mod
     archive.write("extra_" + name, tensor.cpu());
     names += name + "\n";
   }
-  archive.write("extra_names", torch::tensor(std::vector<std::int64_t>(names.begin(), names.end()), torch::kInt64));
+  archive.write("extra_names", text_tensor(names));
+  if (!config_hash.empty()) archive.write("config_hash", text_tensor(config_hash));
   const fs::path final_path = checkpoint_path(dir, iteration);
   // A run killed mid-save leaves the previous checkpoint intact.
   write_atomically(final_path, [&](const std::string& tmp) { archive.save_to(tmp); });
@@ -70,8 +96,7 @@ std::int64_t load_checkpoint(const fs::path& file, torch::nn::Module& model, tor
   }
   torch::Tensor names_t;
   if (extra && archive.try_read("extra_names", names_t)) {
-    std::string names;
-    for (std::int64_t i = 0; i < names_t.numel(); ++i) names += static_cast<char>(names_t[i].item<std::int64_t>());
+    const std::string names = tensor_text(names_t);
     std::size_t pos = 0, nl;
     while ((nl = names.find('\n', pos)) != std::string::npos) {
       const std::string name = names.substr(pos, nl - pos);

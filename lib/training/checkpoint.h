@@ -10,13 +10,20 @@
 #include <optional>
 #include <vector>
 
+#include "io/config.h"
 #include "training/generators.h"
 
 namespace stanley {
 
+// `config_hash` (hash of the run's resolved config) lets resume refuse a checkpoint of another run.
 void save_checkpoint(const std::filesystem::path& dir, std::int64_t iteration, torch::nn::Module& model,
                      torch::optim::Optimizer* optimizer, const RunGenerators* gens,
-                     const std::map<std::string, torch::Tensor>& extra = {});
+                     const std::map<std::string, torch::Tensor>& extra = {}, const std::string& config_hash = "");
+// What a checkpoint records of its run's config: a hash of all of it except train.iters (a resume may
+// extend or shorten a run; anything else changed makes it another run).
+std::string run_identity_hash(const Config& cfg);
+// The config hash a checkpoint was written with (none for checkpoints written before it was recorded).
+std::optional<std::string> checkpoint_config_hash(const std::filesystem::path& file);
 // Restores into the given objects; returns the checkpoint's iteration. `extra` receives the named
 // tensors saved alongside (e.g. the persistent chain bank).
 std::int64_t load_checkpoint(const std::filesystem::path& file, torch::nn::Module& model,

@@ -205,7 +205,8 @@ void Trainer::run(RunContext& ctx) {
     const int stop = stop_signal();
     if (it % s_.ckpt_every == 0 || it == s_.iters || stop) {
       ctx.metrics.flush();  // the checkpoint never runs ahead of the metrics it resumes against
-      save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state());
+      save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state(),
+                      run_identity_hash(ctx.cfg));
     }
     if (stop && it < s_.iters) {
       progress.finish();
