@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 
+#include "io/override_value.h"
 #include "io/text_distance.h"
 #include "io/yaml_tree.h"
 
@@ -25,6 +27,10 @@ T Config::get(const std::string& key) const {
     throw UserError(fmt::format("missing config key '{}'{}", full_key(key), closest_hint(key, all_dotted_keys(root_))));
   }
   try {
+    // A quoted value ('5', "true") is a string, as in Hydra: never read back as a number or bool.
+    if constexpr (std::is_arithmetic_v<T>) {
+      if (is_explicit_string(n)) throw YAML::BadConversion(YAML::Mark());
+    }
     return n.as<T>();
   } catch (const YAML::Exception&) {
     std::string shown = emit_yaml(n).substr(0, 60);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <functional>
 #include <regex>
 #include <set>
@@ -18,6 +19,20 @@ void resolve_interpolations(YAML::Node root) {
   std::function<YAML::Node(const YAML::Node&, std::set<std::string>&)> resolve_node;
   std::function<YAML::Node(const std::string&, std::set<std::string>&)> resolve_key =
       [&](const std::string& key, std::set<std::string>& stack) -> YAML::Node {
+    // OmegaConf's environment resolver: ${oc.env:NAME} or ${oc.env:NAME,default} (a string).
+    if (key.rfind("oc.env:", 0) == 0) {
+      const std::string arg = key.substr(7);
+      const auto comma = arg.find(',');
+      const std::string name = arg.substr(0, comma);
+      if (const char* v = std::getenv(name.c_str())) return YAML::Node(std::string(v));
+      if (comma != std::string::npos) {
+        std::string fallback = arg.substr(comma + 1);
+        while (!fallback.empty() && fallback.front() == ' ') fallback.erase(0, 1);
+        return YAML::Node(fallback);
+      }
+      throw UserError(fmt::format("interpolation ${{{}}}: environment variable {} is not set (give a default: "
+                                  "${{oc.env:{},DEFAULT}})", key, name, name));
+    }
     if (stack.count(key)) throw UserError(fmt::format("interpolation cycle through ${{{}}}", key));
     YAML::Node target = find_path(root, split_dotted(key));
     if (!target.IsDefined()) {

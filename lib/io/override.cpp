@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "io/errors.h"
+#include "io/override_value.h"
 #include "io/text_distance.h"
 #include "io/yaml_tree.h"
 
@@ -39,13 +40,26 @@ Override parse_override(const std::string& text, const std::vector<std::string>&
   return o;
 }
 
-YAML::Node override_value(const Override& o) {
-  try {
-    return YAML::Load(o.value.empty() ? "''" : o.value);
-  } catch (const YAML::Exception& e) {
-    throw UserError(fmt::format("override '{}': value is not valid YAML: {}", o.text, e.msg));
+YAML::Node override_value(const Override& o) { return parse_override_value(o.value, o.text); }
+
+namespace {
+
+// Hydra updates with merge: a dict assigned to an existing dict changes the keys it names and keeps
+// the others (eval.grid={n: 100} keeps lo and hi); anything else replaces.
+void set_merging(YAML::Node root, const std::vector<std::string>& parts, const YAML::Node& value) {
+  YAML::Node existing = find_path(root, parts);
+  if (existing.IsDefined() && existing.IsMap() && value.IsMap()) {
+    for (const auto& kv : value) {
+      std::vector<std::string> sub = parts;
+      sub.push_back(kv.first.as<std::string>());
+      set_merging(root, sub, kv.second);
+    }
+    return;
   }
+  set_path(root, parts, value);
 }
+
+}  // namespace
 
 void apply_override(YAML::Node root, const Override& o) {
   const auto parts = split_dotted(o.key);
@@ -56,7 +70,7 @@ void apply_override(YAML::Node root, const Override& o) {
         throw UserError(fmt::format("unknown config key or group '{}' in override '{}'{} (use +{} to add a new key)", o.key,
                                     o.text, closest_hint(o.key, all_dotted_keys(root)), o.text));
       }
-      set_path(root, parts, override_value(o));
+      set_merging(root, parts, override_value(o));
       break;
     case Override::Kind::kAdd:
       if (exists) {
@@ -66,9 +80,17 @@ void apply_override(YAML::Node root, const Override& o) {
       set_path(root, parts, override_value(o));
       break;
     case Override::Kind::kForce:
-      set_path(root, parts, override_value(o));
+      set_merging(root, parts, override_value(o));
       break;
     case Override::Kind::kDelete:
+      // ~key=value deletes only when the key holds that value (Hydra): a guard, not a second spelling.
+      if (exists && !o.value.empty()) {
+        const YAML::Node current = find_path(root, parts);
+        const YAML::Node wanted = override_value(o);
+        if (emit_yaml(current) != emit_yaml(wanted) && !(current.IsScalar() && wanted.IsScalar() && current.Scalar() == wanted.Scalar()))
+          throw UserError(fmt::format("override '{}': {} is {}, not {}; nothing deleted", o.text, o.key,
+                                      current.IsScalar() ? current.Scalar() : emit_yaml(current), o.value));
+      }
       if (!remove_path(root, parts)) {
         throw UserError(fmt::format("cannot delete unknown config key '{}'{}", o.key, closest_hint(o.key, all_dotted_keys(root))));
       }

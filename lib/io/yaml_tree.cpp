@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <regex>
 
 #include "io/errors.h"
 
@@ -101,9 +102,53 @@ std::vector<std::string> all_dotted_keys(const YAML::Node& root) {
   return out;
 }
 
+namespace {
+
+// A map key YAML 1.1 readers (PyYAML) would turn into a bool, null or number: written quoted.
+bool key_needs_quotes(const std::string& key) {
+  static const std::regex special(R"((y|n|yes|no|on|off|true|false|null|~)|[-+.0-9].*)", std::regex::icase);
+  return key.empty() || std::regex_match(key, special);
+}
+
+// Like `out << node`, except that strings which must stay strings ('5', yes, 0x10: quoted or tagged
+// !!str when read) are written double-quoted, which every YAML reader (PyYAML too) takes as a string.
+void emit_node(YAML::Emitter& out, const YAML::Node& node) {
+  const bool flow = node.Style() == YAML::EmitterStyle::Flow;
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      if (flow) out << YAML::Flow;
+      out << YAML::BeginMap;
+      for (const auto& kv : node) {
+        out << YAML::Key;
+        if (kv.first.IsScalar() && key_needs_quotes(kv.first.Scalar())) out << YAML::DoubleQuoted << kv.first.Scalar();
+        else emit_node(out, kv.first);
+        out << YAML::Value;
+        emit_node(out, kv.second);
+      }
+      out << YAML::EndMap;
+      break;
+    case YAML::NodeType::Sequence:
+      if (flow) out << YAML::Flow;
+      out << YAML::BeginSeq;
+      for (const auto& item : node) emit_node(out, item);
+      out << YAML::EndSeq;
+      break;
+    case YAML::NodeType::Scalar: {
+      const std::string& tag = node.Tag();
+      if (tag == "!" || tag == "!!str" || tag == "tag:yaml.org,2002:str") out << YAML::DoubleQuoted << node.Scalar();
+      else out << node.Scalar();
+      break;
+    }
+    default:
+      out << YAML::Null;
+  }
+}
+
+}  // namespace
+
 std::string emit_yaml(const YAML::Node& node) {
   YAML::Emitter out;
-  out << node;
+  emit_node(out, node);
   return std::string(out.c_str()) + "\n";
 }
 
