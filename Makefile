@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
+	@echo "make test-sanitize   the io layer's tests under ASan + UBSan (build-sanitize/)"
 	@echo "make test-slurm      multirun on a real single-node SLURM started on localhost (installs slurm-wlm, munge)"
 
 deps:
@@ -42,6 +43,18 @@ app: deps configure
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The torch-free io layer (config grammar, overrides, sweeps, run directories, HDF5, atomic files)
+# under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build directory.
+SANITIZE_TESTS := config_test sweep_grammar_test run_dir_test h5_file_test
+test-sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTANLEY_SANITIZE=ON -DSTANLEY_UNITY_BUILD=OFF \
+	  -DSTANLEY_PYTHON=$(PYTHON) > /dev/null
+	cmake --build build-sanitize -j $(JOBS) --target $(SANITIZE_TESTS)
+	for t in $(SANITIZE_TESTS); do \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    build-sanitize/tests/$$t --gtest_brief=1 || exit 1; \
+	done
 
 # The CI regression references (tests/baselines/*.yaml): each check over 5 seeds, tolerance from their
 # spread. Run on purpose, after an intended change of a metric; commit the files with the change.
@@ -133,12 +146,13 @@ else
 	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist_train --group sampler --x grad_evals \
 	  --reach langevin --title "Fig. 4 twin against gradient evaluations" --out results/figures/fig4_small_grads.png \
 	  --report results/figures/fig4_small_grads.md
-	# The rebuttal's claim (fewer transitions): K at one gradient budget (M·K·iterations fixed), best settings.
+	# The rebuttal's claim (fewer transitions): K at one gradient budget (M·K·iterations fixed), best
+	# settings. All zip() lists pair up, so each sampler's settings are repeated for the four Ks.
 	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train --keys sampler.step_size,sampler.th \
-	  --order langevin,stanley) && \
-	$(STANLEY) run -m experiment=fmnist scale=twin $$best 'sampler.n_steps=zip(5,10,20,40)' \
-	  'train.iters=zip(2000,1000,500,250)' eval.every=250 train.ckpt_every=250 seed=0 jobs=$(JOBS) \
-	  run.dir=$(FIG4_DIR)/k_budget || true
+	  --order langevin,stanley --repeat 4) && \
+	$(STANLEY) run -m experiment=fmnist scale=twin $$best 'sampler.n_steps=zip(5,10,20,40,5,10,20,40)' \
+	  'train.iters=zip(2000,1000,500,250,2000,1000,500,250)' eval.every=250 train.ckpt_every=250 seed=0 \
+	  jobs=$(JOBS) run.dir=$(FIG4_DIR)/k_budget || true
 	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/k_budget --metric fid_fmnist_train --group sampler.n_steps \
 	  --x grad_evals --title "K at a fixed gradient budget (Fashion-MNIST twin)" \
 	  --out results/figures/fig4_small_k.png --report results/figures/fig4_small_k.md

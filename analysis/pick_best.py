@@ -8,7 +8,9 @@ Prints the winners as sweep overrides for `stanley run -m` (zip over the tuned -
 Markdown table of the whole grid with the winners marked.
 
 usage: pick_best.py TUNE_SWEEP_DIR --metric fid_fmnist_train --keys sampler.step_size,sampler.th
-                    [--order langevin,stanley,mala,hmc,gd] [--report tune.md]
+                    [--order langevin,stanley,mala,hmc,gd] [--report tune.md] [--repeat N]
+All zip() lists of a sweep pair up element by element, so a product with other settings is written
+out: --repeat 4 with 'sampler.n_steps=zip(5,10,20,40,5,10,20,40)' gives each sampler the four Ks.
 """
 import argparse
 import datetime
@@ -26,6 +28,8 @@ def main():
     ap.add_argument("--keys", required=True, help="comma-separated dotted config keys that were tuned")
     ap.add_argument("--order", default="", help="samplers in the order to print (default: as found)")
     ap.add_argument("--report")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="repeat each sampler's entry N times (to zip with N settings per sampler, e.g. K values)")
     a = ap.parse_args()
     keys = a.keys.split(",")
 
@@ -51,9 +55,10 @@ def main():
         done = [r for r in mine if r["status"] == "finished"]
         best[s] = min(done, key=lambda r: r["last"]) if done else max(mine, key=lambda r: r["iters"])
 
-    args = [f"sampler=zip({','.join(samplers)})"]
+    rows_out = [s for s in samplers for _ in range(a.repeat)]
+    args = [f"sampler=zip({','.join(rows_out)})"]
     for i, k in enumerate(keys):
-        args.append(f"{k}=zip({','.join(str(best[s]['setting'][i]) for s in samplers)})")
+        args.append(f"{k}=zip({','.join(str(best[s]['setting'][i]) for s in rows_out)})")
     print(" ".join(args))
 
     if a.report:

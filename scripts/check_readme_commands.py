@@ -28,15 +28,35 @@ MAKE_VALUES = {"$(SEEDS)": "0,1,2", "$(JOBS)": "2", "$(FIG4_SAMPLERS)": "langevi
                "$(DATA_FLOWERS)": "/tmp/d", "$(DATA_CELEBA)": "/tmp/d", "$$root": "/tmp/d", "$$exp": "cifar10"}
 
 
+# What analysis/pick_best.py prints into $$best (its format, with representative values).
+PICKED = {1: "sampler=zip(langevin,stanley) sampler.step_size=zip(2,2) sampler.th=zip(0.1,1)",
+          4: "sampler=zip(langevin,langevin,langevin,langevin,stanley,stanley,stanley,stanley) "
+             "sampler.step_size=zip(2,2,2,2,2,2,2,2) sampler.th=zip(0.1,0.1,0.1,0.1,1,1,1,1)"}
+
+
 def makefile_sweeps(makefile):
-    """`$(STANLEY) run -m ...` lines of the Makefile, continuations joined, variables substituted."""
-    for line in makefile.replace("\\\n", " ").splitlines():
+    """`$(STANLEY) run -m ...` lines of the Makefile, continuations joined, variables substituted
+    (the Makefile's own `NAME := value` / `NAME ?= value` definitions first)."""
+    joined = makefile.replace("\\\n", " ")
+    defined = {}
+    for line in joined.splitlines():
+        m = re.match(r"^([A-Z0-9_]+)\s*[:?]?=\s*(.*)$", line)
+        if m:
+            defined[f"$({m.group(1)})"] = m.group(2).split(" # ")[0].strip()
+    defined.pop("$(STANLEY)", None)
+    values = dict(defined, **MAKE_VALUES)
+    repeat = 1
+    for line in joined.splitlines():
+        m = re.search(r"--repeat (\d+)", line)
+        if "pick_best.py" in line:
+            repeat = int(m.group(1)) if m else 1
         at = line.find("$(STANLEY) run -m")
         if at < 0:
             continue
         command = line[at:].split("||")[0].split(";")[0].strip()
-        for k, v in MAKE_VALUES.items():
+        for k, v in values.items():
             command = command.replace(k, v)
+        command = command.replace("$$best", PICKED[repeat])
         yield command.replace("$(STANLEY)", "build/stanley")
 
 
