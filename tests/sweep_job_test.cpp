@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "experiment/sweep_job.h"
+#include "io/h5_file.h"
 #include "test_support.h"
 
 using namespace stanley;
@@ -20,4 +21,21 @@ TEST(SweepJob, ProgressIsTheLastTrainLineOfTheLog) {
   EXPECT_DOUBLE_EQ(job_progress(tmp / "b.txt"), 476.0 / 500.0);
   write_text(tmp / "c.txt", "train 600/500\n");
   EXPECT_EQ(job_progress(tmp / "c.txt"), 1.0);
+}
+
+// A job whose run already finished (its process ended while the sweep was being stopped) is not rerun:
+// the sweep reads the outcome from the run's metrics.h5.
+TEST(SweepJob, RecordedOutcomeComesFromTheRunsStatus) {
+  TempDir tmp;
+  EXPECT_FALSE(recorded_outcome(tmp / "nothing").has_value());
+  const auto with_status = [&](const std::string& name, const std::string& status) {
+    std::filesystem::create_directories(tmp / name);
+    H5File h5(tmp / name / "metrics.h5", H5File::Mode::kCreate);
+    h5.set_attr("status", status);
+    return tmp / name;
+  };
+  EXPECT_EQ(recorded_outcome(with_status("a", "finished")), JobState::kDone);
+  EXPECT_EQ(recorded_outcome(with_status("b", "diverged: iteration 3")), JobState::kDiverged);
+  EXPECT_FALSE(recorded_outcome(with_status("c", "running")).has_value());
+  EXPECT_FALSE(recorded_outcome(with_status("d", "interrupted")).has_value());
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "io/errors.h"
+#include "io/h5_file.h"
 
 namespace fs = std::filesystem;
 
@@ -41,6 +42,21 @@ JobState state_from_exit(int exit_code) {
   if (exit_code == 3) return JobState::kDiverged;
   if (exit_code == 130 || exit_code == 143) return JobState::kPending;  // interrupted, checkpointed: resumes
   return JobState::kFailed;
+}
+
+std::optional<JobState> recorded_outcome(const fs::path& job_dir) {
+  const fs::path file = job_dir / "metrics.h5";
+  if (!fs::exists(file)) return std::nullopt;
+  try {
+    const H5File h5(file, H5File::Mode::kReadOnly);
+    if (!h5.has_attr("status")) return std::nullopt;
+    const std::string status = h5.read_string_attr("status");
+    if (status == "finished") return JobState::kDone;
+    if (status.rfind("diverged", 0) == 0) return JobState::kDiverged;
+  } catch (const std::exception&) {
+    // Unreadable (a live writer, a torn file): the job runs and its own resume sorts it out.
+  }
+  return std::nullopt;
 }
 
 pid_t spawn_job(const fs::path& binary, const std::vector<std::string>& args, const fs::path& log_file) {

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ std::vector<std::string> job_arguments(const SweepManifest& m, const SweepJob& j
 // Exit status of `stanley` -> job state: 0 done, 3 diverged, 130/143 (SIGINT/SIGTERM, checkpointed)
 // pending, anything else failed.
 JobState state_from_exit(int exit_code);
+
+// What a job's run directory says of its outcome, when it has one: done for status=finished, diverged
+// for status=diverged (a job whose process ended while the sweep was being stopped is not rerun).
+std::optional<JobState> recorded_outcome(const std::filesystem::path& job_dir);
 
 // Starts the job (stdout and stderr appended to its log file); returns the child's pid.
 pid_t spawn_job(const std::filesystem::path& binary, const std::vector<std::string>& args,

@@ -33,8 +33,14 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   std::deque<int> queue;
-  for (const auto& j : m.jobs)
-    if (j.state != JobState::kDone && j.state != JobState::kDiverged) queue.push_back(j.id);
+  for (const auto& j : m.jobs) {
+    if (j.state == JobState::kDone || j.state == JobState::kDiverged) continue;
+    if (const auto outcome = recorded_outcome(m.job_dir(j.id))) {
+      m.set_state(j.id, *outcome, *outcome == JobState::kDone ? 0 : 3, 0.0);
+      continue;
+    }
+    queue.push_back(j.id);
+  }
   const std::size_t finished_before = m.jobs.size() - queue.size();
   fmt::print(stderr, "sweep {}: {} jobs, {} to run, {} at a time ({})\n", m.dir.string(), m.jobs.size(), queue.size(),
              jobs, threads_per_job > 0 ? fmt::format("{} threads each", threads_per_job) : std::string("threads as set"));
@@ -109,7 +115,10 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
     for (const auto& [pid, r] : running) {
       int status = 0;
       ::waitpid(pid, &status, 0);
-      m.set_state(r.id, JobState::kPending, exit_code_of(status), seconds_since(r.start));
+      // A job that finished (or diverged) while the sweep stopped keeps its outcome.
+      const int code = exit_code_of(status);
+      const JobState state = state_from_exit(code);
+      m.set_state(r.id, state == JobState::kFailed ? JobState::kPending : state, code, seconds_since(r.start));
     }
     running.clear();
     m.save();
