@@ -37,22 +37,14 @@ torch::Tensor data_batch(const Iteration& it, RingsDataset& rings, at::Generator
 }
 
 void ebm_iteration(benchmark::State& state, const Iteration& it) {
-  torch::set_num_threads(it.threads);
-  set_blas_threads(it.threads);
-  torch::manual_seed(0);
+  prepare_threads(it.threads);
   const bool toy = it.net == "toy_mlp";
   const std::vector<std::int64_t> shape = toy ? std::vector<std::int64_t>{2} : std::vector<std::int64_t>{1, 28, 28};
   const std::string net_overrides = !it.net_overrides.empty() ? it.net_overrides : toy ? "{}" : "{n_f: 16}";
   EnergyPtr net = build_net(it.net, shape, net_overrides);
-  std::shared_ptr<SamplingPrecisionEnergy> twin;
-  if (it.precision == "bf16") {
-    if (!cpu_has_avx512_bf16()) {
-      state.SkipWithError("no AVX512-BF16 on this CPU");
-      return;
-    }
-    twin = std::make_shared<SamplingPrecisionEnergy>(net, build_net(it.net, shape, net_overrides),
-                                                    SamplingPrecision{torch::kBFloat16, true});
-  }
+  EnergyPtr sampled = sampling_view(state, net, it.net, shape, net_overrides, it.precision);
+  if (!sampled) return;
+  auto twin = std::dynamic_pointer_cast<SamplingPrecisionEnergy>(sampled);
   SamplerPtr sampler = build_sampler(it.sampler, toy ? "{step_size: 0.14, noise: 1.0}" : "{step_size: 2.0, noise: 0.01}");
   auto optimizer = make_optimizer(Config(YAML::Load("{name: adam, lr: 1.0e-4, betas: [0.9, 0.999], weight_decay: 0.0}"), "optim"),
                                   net->parameters());
@@ -63,7 +55,7 @@ void ebm_iteration(benchmark::State& state, const Iteration& it) {
   for (auto _ : state) {
     if (twin) twin->sync();
     const torch::Tensor z0 = toy ? torch::randn(z_shape, gen) : torch::rand(z_shape, gen) * 2 - 1;
-    torch::Tensor z = sampler->sample(twin ? static_cast<EnergyModel&>(*twin) : *net, z0, it.n_steps, gen, nullptr);
+    torch::Tensor z = sampler->sample(*sampled, z0, it.n_steps, gen, nullptr);
     const torch::Tensor x = data_batch(it, rings, gen);
     torch::Tensor loss = net->forward(z.detach()).mean() - net->forward(x).mean();
     optimizer->zero_grad();
@@ -78,9 +70,7 @@ void ebm_iteration(benchmark::State& state, const Iteration& it) {
 // Fréchet distance between two sets of 5,000 features of dimension 2,048 (Inception's pool3 size):
 // both covariances and the matrix square root.
 void fid_2048(benchmark::State& state) {
-  torch::set_num_threads(2);
-  set_blas_threads(2);
-  torch::manual_seed(0);
+  prepare_threads(2);
   const torch::Tensor a = torch::randn({5000, 2048}), b = torch::randn({5000, 2048}) * 1.1 + 0.1;
   for (auto _ : state) {
     const double d = frechet_distance(feature_stats(a), feature_stats(b));

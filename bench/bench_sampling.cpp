@@ -8,7 +8,6 @@
 
 #include "bench_support.h"
 #include "io/blas_kernels.h"
-#include "models/sampling_precision.h"
 #include "training/generators.h"
 
 using namespace stanley;
@@ -24,21 +23,12 @@ struct Case {
 
 void transition(benchmark::State& state, const Case& c) {
   const int threads = c.px == 0 ? 1 : 2;
-  torch::set_num_threads(threads);
-  set_blas_threads(threads);
-  torch::manual_seed(0);
+  prepare_threads(threads);
   const std::vector<std::int64_t> shape = c.px == 0 ? std::vector<std::int64_t>{2} : std::vector<std::int64_t>{1, c.px, c.px};
   const std::string net_overrides = c.net == "vanilla_net" ? "{n_f: 16}" : "{}";
   EnergyPtr net = build_net(c.net, shape, net_overrides);
-  EnergyPtr sampled = net;
-  if (c.precision == "bf16") {
-    if (!cpu_has_avx512_bf16()) {
-      state.SkipWithError("no AVX512-BF16 on this CPU");
-      return;
-    }
-    sampled = std::make_shared<SamplingPrecisionEnergy>(net, build_net(c.net, shape, net_overrides),
-                                                      SamplingPrecision{torch::kBFloat16, true});
-  }
+  EnergyPtr sampled = sampling_view(state, net, c.net, shape, net_overrides, c.precision);
+  if (!sampled) return;
   // HMC: one leapfrog step per transition here, so every sampler's item is one gradient evaluation.
   SamplerPtr sampler = build_sampler(c.sampler, c.sampler == "hmc" ? "{n_leapfrog: 1, noise: 0.01}" : "{noise: 0.01}");
   FrozenParameters frozen(*net);
@@ -61,8 +51,7 @@ void transition(benchmark::State& state, const Case& c) {
 // A large square GEMM: the most this CPU does per second in each precision (the peak GFLOP/s above are
 // measured against). 2 n^3 FLOPs per product.
 void peak_gemm(benchmark::State& state, torch::Dtype dtype, int threads) {
-  torch::set_num_threads(threads);
-  set_blas_threads(threads);
+  prepare_threads(threads);
   const std::int64_t n = 2048;
   const torch::Tensor a = torch::randn({n, n}).to(dtype), b = torch::randn({n, n}).to(dtype);
   torch::Tensor c = torch::empty({n, n}, dtype);

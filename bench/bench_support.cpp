@@ -1,5 +1,8 @@
 #include "bench_support.h"
 
+#include "io/blas_kernels.h"
+#include "models/sampling_precision.h"
+
 namespace stanley::bench {
 namespace {
 
@@ -20,6 +23,24 @@ SamplerPtr build_sampler(const std::string& name, const std::string& overrides) 
   YAML::Node node = load_with("sampler/" + name + ".yaml", overrides);
   if (node["adapt_step"]) node["adapt_step"] = false;
   return make_sampler(Config(node, "sampler"));
+}
+
+void prepare_threads(int threads) {
+  torch::set_num_threads(threads);
+  set_blas_threads(threads);
+  torch::manual_seed(0);
+}
+
+EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std::string& name,
+                        const std::vector<std::int64_t>& sample_shape, const std::string& overrides,
+                        const std::string& precision) {
+  if (precision == "fp32") return net;
+  if (!cpu_has_avx512_bf16()) {
+    state.SkipWithError("no AVX512-BF16 on this CPU");
+    return nullptr;
+  }
+  return std::make_shared<SamplingPrecisionEnergy>(net, build_net(name, sample_shape, overrides),
+                                                   SamplingPrecision{torch::kBFloat16, true});
 }
 
 double forward_flops(torch::nn::Module& net, const std::vector<std::int64_t>& sample_shape) {

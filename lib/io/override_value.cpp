@@ -80,38 +80,39 @@ class Parser {
     return string_node(out);
   }
 
-  YAML::Node list() {
-    ++pos_;  // [
-    YAML::Node seq(YAML::NodeType::Sequence);
+  // The comma-separated items of a list or dict up to `close` (the opener already read).
+  template <class ReadItem>
+  void items(char close, const char* malformed, ReadItem read_item) {
     skip_space();
-    if (at(']')) {
+    if (at(close)) {
       ++pos_;
-      return seq;
+      return;
     }
     while (true) {
-      seq.push_back(element(false));
+      read_item();
       skip_space();
       if (at(',')) {
         ++pos_;
-        continue;
-      }
-      if (at(']')) {
+      } else if (at(close)) {
         ++pos_;
-        return seq;
+        return;
+      } else {
+        fail(malformed);
       }
-      fail("a list needs ',' between elements and a closing ']'");
     }
+  }
+
+  YAML::Node list() {
+    ++pos_;  // [
+    YAML::Node seq(YAML::NodeType::Sequence);
+    items(']', "a list needs ',' between elements and a closing ']'", [&] { seq.push_back(element(false)); });
+    return seq;
   }
 
   YAML::Node dict() {
     ++pos_;  // {
     YAML::Node map(YAML::NodeType::Map);
-    skip_space();
-    if (at('}')) {
-      ++pos_;
-      return map;
-    }
-    while (true) {
+    items('}', "a dict needs ',' between pairs and a closing '}'", [&] {
       skip_space();
       const std::size_t start = pos_;
       while (pos_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[pos_])) || t_[pos_] == '_' || t_[pos_] == '-'))
@@ -121,17 +122,8 @@ class Parser {
       if (key.empty() || !at(':')) fail("a dict needs key: value pairs");
       ++pos_;
       map[key] = element(false);
-      skip_space();
-      if (at(',')) {
-        ++pos_;
-        continue;
-      }
-      if (at('}')) {
-        ++pos_;
-        return map;
-      }
-      fail("a dict needs ',' between pairs and a closing '}'");
-    }
+    });
+    return map;
   }
 
   // An unquoted run up to a structural character (inside lists and dicts) or the end (at the top,
