@@ -94,12 +94,4 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  ensure_fast_blas_kernels(argv);  // the same BLAS kernels as `stanley` itself
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("blas_core", blas_core());
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return run_benchmarks(argc, argv, register_all); }

@@ -25,6 +25,16 @@ SamplerPtr build_sampler(const std::string& name, const std::string& overrides) 
   return make_sampler(Config(node, "sampler"));
 }
 
+int run_benchmarks(int argc, char** argv, void (*register_all)()) {
+  ensure_fast_blas_kernels(argv);
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("blas_core", blas_core());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
 void prepare_threads(int threads) {
   torch::set_num_threads(threads);
   set_blas_threads(threads);

@@ -19,6 +19,10 @@ EnergyPtr build_net(const std::string& name, const std::vector<std::int64_t>& sa
 // configs/sampler/<name>.yaml with step adaptation off and `overrides` merged in.
 SamplerPtr build_sampler(const std::string& name, const std::string& overrides = "{}");
 
+// A benchmark program's main: the same BLAS kernels as `stanley` (io/blas_kernels.h), the program's
+// benchmarks registered, then Google Benchmark's flags and run, with the BLAS core in the context.
+int run_benchmarks(int argc, char** argv, void (*register_all)());
+
 // libtorch's and OpenBLAS's thread counts (as `threads=` sets them) and a fixed seed.
 void prepare_threads(int threads);
 
