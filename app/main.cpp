@@ -160,6 +160,17 @@ int exit_without_hdf5_teardown(int code) {
   std::_Exit(code);
 }
 
+// An error of torch, HDF5 or the standard library: a full disk (errno or the library's text) is the
+// environment's fault (exit 4), anything else is ours (exit 1).
+int report_failure(const std::string& kind, const std::string& detail) {
+  if (is_out_of_space(errno, detail)) {
+    fmt::print(stderr, "stanley: environment: disk full ({})\n", detail);
+    return exit_without_hdf5_teardown(4);
+  }
+  fmt::print(stderr, "stanley: {}: {}\n", kind, detail);
+  return 1;
+}
+
 int main(int argc, char** argv) {
   ensure_fast_blas_kernels(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -178,25 +189,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "stanley: environment: {}\n", e.what());
     return exit_without_hdf5_teardown(4);
   } catch (const c10::Error& e) {
-    if (is_out_of_space(errno, e.what_without_backtrace())) {
-      fmt::print(stderr, "stanley: environment: disk full ({})\n", e.what_without_backtrace());
-      return exit_without_hdf5_teardown(4);
-    }
-    fmt::print(stderr, "stanley: torch error: {}\n", e.what_without_backtrace());
-    return 1;
+    return report_failure("torch error", e.what_without_backtrace());
   } catch (const H5::Exception& e) {
-    if (is_out_of_space(errno, e.getDetailMsg())) {
-      fmt::print(stderr, "stanley: environment: disk full writing HDF5 ({})\n", e.getDetailMsg());
-      return exit_without_hdf5_teardown(4);
-    }
-    fmt::print(stderr, "stanley: HDF5 error: {} ({})\n", e.getDetailMsg(), e.getFuncName());
-    return 1;
+    return report_failure("HDF5 error", fmt::format("{} ({})", e.getDetailMsg(), e.getFuncName()));
   } catch (const std::exception& e) {
-    if (is_out_of_space(errno, e.what())) {
-      fmt::print(stderr, "stanley: environment: disk full ({})\n", e.what());
-      return exit_without_hdf5_teardown(4);
-    }
-    fmt::print(stderr, "stanley: internal error: {}\n", e.what());
-    return 1;
+    return report_failure("internal error", e.what());
   }
 }
