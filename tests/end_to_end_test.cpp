@@ -302,6 +302,20 @@ TEST(EndToEndErrors, DivergenceStopsLoudly) {
   EXPECT_NE(h5.read_string_attr("status").find("diverged"), std::string::npos);
 }
 
+// An energy L2 turns a runaway into a plateau of |d| far above healthy values; held for 50 iterations it
+// stops the run (exit 3) and names the last checkpoint written before the excursion began.
+TEST(EndToEndErrors, RunawayPlateauStopsLoudly) {
+  TempDir tmp;
+  const CommandResult r = run_stanley(smoke("langevin", tmp / "run", "train.energy_l2=1e-3 train.max_abs_d=1e-12 train.ckpt_every=10"));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("runaway: |d| = |mean f(data) - mean f(neg)|"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("for 50 iterations (since iteration 1); no checkpoint precedes it"), std::string::npos) << r.output;
+  H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_NE(h5.read_string_attr("status").find("diverged"), std::string::npos);
+  const CommandResult bad = run_stanley(smoke("langevin", tmp / "bad", "train.max_abs_d=-1"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+}
+
 // A run directory on a filesystem too small for the run: one line saying "disk full", exit 4, no
 // temporary files left behind, and metrics.h5 (if it was made) still opens. Needs root for the mount.
 TEST(EndToEndErrors, DiskFullIsOneLineAndExitFour) {

@@ -34,6 +34,10 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   s.grad_clip = cfg.get<double>("train.grad_clip", 0.0);
   s.lr_warmup = cfg.get<long>("train.lr_warmup", 0);
   s.warn_abs_d = cfg.get<double>("train.warn_abs_d", 0.0);
+  s.max_abs_d = cfg.has("train.max_abs_d") ? cfg.get<double>("train.max_abs_d")
+                : s.energy_l2 > 0              ? 0.5 / s.energy_l2
+                                               : 0.0;
+  cfg.require(s.max_abs_d >= 0, "train.max_abs_d", ">= 0 (0: off; null: 0.5/train.energy_l2)");
   cfg.require(s.grad_clip >= 0, "train.grad_clip", ">= 0 (0: off)");
   cfg.require(s.lr_warmup >= 0, "train.lr_warmup", ">= 0");
   cfg.require(s.warn_abs_d >= 0, "train.warn_abs_d", ">= 0 (0: off)");
@@ -85,6 +89,7 @@ void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
 // The early warning of a runaway (ebm-anatomy's d = mean f(data) − mean f(neg) drifting from 0): a
 // line in the log and on stderr, once; divergence itself still stops the run (DivergenceError).
 void Trainer::watch_health(RunContext& ctx, std::int64_t iteration, double d) {
+  stop_on_runaway(ctx, iteration, d);
   if (s_.warn_abs_d <= 0) return;
   if (std::abs(d) <= s_.warn_abs_d) {
     d_streak_ = 0;
@@ -98,6 +103,31 @@ void Trainer::watch_health(RunContext& ctx, std::int64_t iteration, double d) {
       "the energies may be running away (README \"Stabilisers\")", iteration, std::abs(d), s_.warn_abs_d);
   ctx.dir.log(msg);
   fmt::print(stderr, "\n{}\n", msg);
+}
+
+// The energy L2 bounds f, so a runaway ends on a plateau (|d| ≈ 1/α) rather than at max_abs_energy;
+// without this stop such a run would finish "successfully" with chains that no longer track the data.
+void Trainer::stop_on_runaway(RunContext& ctx, std::int64_t iteration, double d) {
+  if (s_.max_abs_d <= 0) return;
+  if (std::abs(d) <= s_.max_abs_d) {
+    runaway_streak_ = 0;
+    return;
+  }
+  if (++runaway_streak_ < TrainSettings::kRunawayPatience) return;
+  // The newest checkpoint written before the excursion began is the last good one.
+  const std::int64_t began = iteration - runaway_streak_ + 1;
+  std::optional<std::filesystem::path> good;
+  const auto dir = ctx.dir.checkpoints_dir();
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::exists(dir) ? dir : ctx.dir.path())) {
+    const auto& file = entry.path();
+    if (file.extension() != ".pt") continue;
+    const auto at = checkpoint_iteration(file);
+    if (at < began && (!good || at > checkpoint_iteration(*good))) good = file;
+  }
+  throw DivergenceError(fmt::format(
+      "iteration {}: runaway: |d| = |mean f(data) - mean f(neg)| = {:.3g} > train.max_abs_d = {:.3g} for {} iterations "
+      "(since iteration {}); {}", iteration, std::abs(d), s_.max_abs_d, TrainSettings::kRunawayPatience, began,
+      good ? "last checkpoint before it: " + good->string() : std::string("no checkpoint precedes it")));
 }
 
 void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& trace, double f_data, double f_neg) {

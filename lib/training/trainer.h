@@ -36,6 +36,11 @@ struct TrainSettings {
   double grad_clip = 0.0;        // max norm of the parameters' gradient (0: no clipping)
   std::int64_t lr_warmup = 0;    // iterations of linear warm-up of the learning rate
   double warn_abs_d = 0.0;       // early warning on |d| (0: none); divergence still stops the run
+  // A runaway that an energy L2 turns into a plateau (|d| settles near 1/α instead of growing without
+  // bound): |d| above this for kRunawayPatience iterations running stops the run (0: off). Default:
+  // 0.5/energy_l2 with an energy L2, off without one (then max_abs_energy catches the runaway).
+  double max_abs_d = 0.0;
+  static constexpr std::int64_t kRunawayPatience = 50;
   static TrainSettings from_config(const Config& cfg);  // train.*, sampler.n_steps, log.every, eval.every
 };
 
@@ -66,6 +71,7 @@ class Trainer {
  private:
   void evaluate(RunContext& ctx, std::int64_t iteration);
   void watch_health(RunContext& ctx, std::int64_t iteration, double d);
+  void stop_on_runaway(RunContext& ctx, std::int64_t iteration, double d);
   // What a checkpoint holds beyond model, optimizer and generators: the persistent chain bank.
   std::map<std::string, torch::Tensor> extra_state() const;
   void log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& trace, double f_data, double f_neg);
@@ -83,6 +89,7 @@ class Trainer {
   std::string headline_;
   std::string last_metric_;
   std::int64_t d_streak_ = 0;   // iterations in a row with |d| > warn_abs_d
+  std::int64_t runaway_streak_ = 0;  // iterations in a row with |d| > max_abs_d
   bool warned_ = false;         // this streak has been reported
   double base_lr_ = 0.0;        // the optimizer's configured learning rate (warm-up scales it)
 };
