@@ -208,6 +208,20 @@ TEST_F(ConfigTest, YamlSyntaxErrorNamesFileAndLine) {
   EXPECT_NE(e.find("line"), std::string::npos) << e;
 }
 
+// A value of another kind than the key's default is refused when composed (so `--cfg job` shows it),
+// naming the key, its default and both kinds; ints and floats mix, null and interpolations go anywhere.
+TEST_F(ConfigTest, OverrideOfAnotherKindIsRefusedAtCompose) {
+  EXPECT_EQ(error_of({"train.iters=abc"}), "override 'train.iters=abc': train.iters must be a number like its default (10), not a string");
+  EXPECT_EQ(error_of({"sampler=slow", "sampler.extra=5"}),
+            "override 'sampler.extra=5': sampler.extra must be a list like its default ([1, 2]), not a number");
+  EXPECT_EQ(error_of({"nested=3"}), "override 'nested=3': nested must be a dict like its default ({a: {b: 1}}), not a number");
+  EXPECT_EQ(error_of({"train.iters='5'"}), "override 'train.iters='5'': train.iters must be a number like its default (10), not a string");
+  EXPECT_EQ(error_of({"++sampler.step=true"}), "override '++sampler.step=true': sampler.step must be a number like its default (0.1), not a bool");
+  const Config c = compose({"sampler.step=1", "train.iters=2.5e1", "nested.a.b=null", "sampler.name=5", "copy=${seed}"});
+  EXPECT_DOUBLE_EQ(c.get<double>("sampler.step"), 1.0);
+  EXPECT_EQ(c.get<std::string>("sampler.name"), "5");
+}
+
 TEST_F(ConfigTest, TypedGetterErrorsNameTheKey) {
   const Config c = compose({});
   try {

@@ -44,6 +44,48 @@ YAML::Node override_value(const Override& o) { return parse_override_value(o.val
 
 namespace {
 
+// What a value is, as Config::get will read it: the check below refuses `train.iters=abc` when the
+// override is composed (so `--cfg job` shows it too), as Hydra's structured configs do.
+enum class ValueKind { kNull, kBool, kNumber, kString, kList, kDict };
+
+ValueKind value_kind(const YAML::Node& node) {
+  if (node.IsNull()) return ValueKind::kNull;
+  if (node.IsSequence()) return ValueKind::kList;
+  if (node.IsMap()) return ValueKind::kDict;
+  if (is_explicit_string(node)) return ValueKind::kString;
+  bool b;
+  double d;
+  if (YAML::convert<bool>::decode(node, b)) return ValueKind::kBool;
+  if (YAML::convert<double>::decode(node, d)) return ValueKind::kNumber;
+  return ValueKind::kString;
+}
+
+const char* kind_name(ValueKind k) {
+  switch (k) {
+    case ValueKind::kNull: return "null";
+    case ValueKind::kBool: return "a bool";
+    case ValueKind::kNumber: return "a number";
+    case ValueKind::kString: return "a string";
+    case ValueKind::kList: return "a list";
+    case ValueKind::kDict: return "a dict";
+  }
+  return "?";
+}
+
+// Null on either side, interpolations and strings replacing strings are always allowed; ints and floats
+// mix (the literal in a config file does not say which one a key means).
+void check_same_kind(const YAML::Node& current, const YAML::Node& value, const Override& o) {
+  const ValueKind was = value_kind(current), now = value_kind(value);
+  if (was == now || was == ValueKind::kNull || now == ValueKind::kNull) return;
+  if (value.IsScalar() && value.Scalar().rfind("${", 0) == 0) return;
+  if (was == ValueKind::kString && now != ValueKind::kList && now != ValueKind::kDict) return;
+  std::string shown = current.IsScalar() ? current.Scalar() : emit_yaml(current);
+  std::replace(shown.begin(), shown.end(), '\n', ' ');
+  while (!shown.empty() && shown.back() == ' ') shown.pop_back();
+  throw UserError(fmt::format("override '{}': {} must be {} like its default ({}), not {}", o.text, o.key,
+                              kind_name(was), shown, kind_name(now)));
+}
+
 // Hydra updates with merge: a dict assigned to an existing dict changes the keys it names and keeps
 // the others (eval.grid={n: 100} keeps lo and hi); anything else replaces.
 void set_merging(YAML::Node root, const std::vector<std::string>& parts, const YAML::Node& value) {
@@ -70,6 +112,7 @@ void apply_override(YAML::Node root, const Override& o) {
         throw UserError(fmt::format("unknown config key or group '{}' in override '{}'{} (use +{} to add a new key)", o.key,
                                     o.text, closest_hint(o.key, all_dotted_keys(root)), o.text));
       }
+      check_same_kind(find_path(root, parts), override_value(o), o);
       set_merging(root, parts, override_value(o));
       break;
     case Override::Kind::kAdd:
@@ -80,6 +123,7 @@ void apply_override(YAML::Node root, const Override& o) {
       set_path(root, parts, override_value(o));
       break;
     case Override::Kind::kForce:
+      if (exists) check_same_kind(find_path(root, parts), override_value(o), o);
       set_merging(root, parts, override_value(o));
       break;
     case Override::Kind::kDelete:
