@@ -82,6 +82,29 @@ TEST(ImageEndToEnd, InpaintingLogsPsnrAndGrids) {
   EXPECT_TRUE(fs::exists(tmp / "run" / "samples" / "inpaint_0000020.png"));
 }
 
+// Two runs starting together on a cold cache (a sweep's jobs): one trains the feature network, the
+// other waits for it and loads its file, and both score the same reference.
+TEST(ImageEndToEnd, ConcurrentRunsTrainTheFeatureNetworkOnce) {
+  TempDir tmp;
+  const std::string bin = STANLEY_BINARY;
+  const CommandResult r = run_command(bin + " " + fmnist(tmp / "a", tmp / "cache", "train.iters=2") + " > " +
+                                      (tmp / "a.txt").string() + " 2>&1 & " + bin + " " +
+                                      fmnist(tmp / "b", tmp / "cache", "train.iters=2") + " > " + (tmp / "b.txt").string() +
+                                      " 2>&1; s=$?; wait $! || s=1; cat " + (tmp / "a.txt").string() + " " +
+                                      (tmp / "b.txt").string() + "; exit $s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = r.output.find(what); at != std::string::npos; at = r.output.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("trained feature network"), 1u) << r.output;
+  EXPECT_EQ(count("waiting for another process building"), 1u) << r.output;
+  H5File a(tmp / "a" / "metrics.h5", H5File::Mode::kReadOnly), b(tmp / "b" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_EQ(a.read_string_attr("status"), "finished");
+  EXPECT_EQ(b.read_string_attr("status"), "finished");
+}
+
 // Persistent chains: the bank is in every checkpoint, so a killed run resumes to the same numbers.
 TEST(ImageEndToEnd, PersistentBankResumesToTheSameNumbers) {
   TempDir tmp;

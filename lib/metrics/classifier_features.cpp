@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "io/atomic_file.h"
+#include "io/build_lock.h"
 #include "io/config.h"
 #include "io/progress.h"
 #include "io/yaml_tree.h"
@@ -77,6 +80,9 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     global.set_state(saved);
   }
 
+  // The jobs of a sweep start together: one trains the network, the others wait and load it.
+  std::optional<BuildLock> building;
+  if (!fs::exists(cache_file_)) building.emplace(cache_file_, log);
   if (fs::exists(cache_file_)) {
     torch::serialize::InputArchive in, model;
     in.load_from(cache_file_.string());
@@ -106,7 +112,6 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     }
     progress.finish();
     test_accuracy_ = accuracy(net_, test);
-    fs::create_directories(cache_file_.parent_path());
     torch::serialize::OutputArchive out, model;
     net_->save(model);
     out.write("model", model);

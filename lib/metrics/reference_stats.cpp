@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "io/atomic_file.h"
+#include "io/build_lock.h"
 #include "io/config.h"
 #include "io/yaml_tree.h"
 
@@ -27,6 +30,8 @@ ReferenceStats reference_stats(FeatureExtractor& extractor, const ImageSet& imag
                                       extractor.fingerprint(), images.images.size(0), kid_keep);
   ReferenceStats r;
   r.file = cache_dir / "stats" / fmt::format("{}-{}-{}.pt", label, extractor.name(), hash_text(key));
+  std::optional<BuildLock> building;  // one process of a sweep computes them, the others load its file
+  if (!fs::exists(r.file)) building.emplace(r.file, nullptr);
   if (fs::exists(r.file)) {
     torch::serialize::InputArchive in;
     in.load_from(r.file.string());
@@ -41,7 +46,6 @@ ReferenceStats reference_stats(FeatureExtractor& extractor, const ImageSet& imag
   torch::Tensor f = image_features(extractor, images.images, 500, device);
   r.stats = feature_stats(f);
   r.kid_features = f.narrow(0, 0, std::min(kid_keep, f.size(0))).clone();
-  fs::create_directories(r.file.parent_path());
   torch::serialize::OutputArchive out;
   out.write("mean", r.stats.mean);
   out.write("cov", r.stats.cov);
