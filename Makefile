@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize fuzz
 
 all: build
 
@@ -24,6 +24,7 @@ help:
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
 	@echo "make test-sanitize   the io layer's tests under ASan + UBSan (build-sanitize/)"
+	@echo "make fuzz            libFuzzer on the override, sweep and YAML parsers (FUZZ_SECONDS each, clang)"
 	@echo "make test-slurm      multirun on a real single-node SLURM started on localhost (installs slurm-wlm, munge)"
 
 deps:
@@ -46,7 +47,7 @@ test: build
 
 # The torch-free io layer (config grammar, overrides, sweeps, run directories, HDF5, atomic files)
 # under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build directory.
-SANITIZE_TESTS := config_test sweep_grammar_test run_dir_test h5_file_test
+SANITIZE_TESTS := config_test sweep_grammar_test run_dir_test h5_file_test fuzz_replay_test
 test-sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTANLEY_SANITIZE=ON -DSTANLEY_UNITY_BUILD=OFF \
 	  -DSTANLEY_PYTHON=$(PYTHON) > /dev/null
@@ -54,6 +55,21 @@ test-sanitize: deps
 	for t in $(SANITIZE_TESTS); do \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    build-sanitize/tests/$$t --gtest_brief=1 || exit 1; \
+	done
+
+# libFuzzer (clang-14) on the override, sweep and YAML-config parsers for FUZZ_SECONDS each, from
+# fuzz/corpus/<target>; new coverage goes to build-fuzz/corpus/<target>. A finding stops with the input
+# saved as build-fuzz/crash-*: copy it into fuzz/regressions/<target>/, where fuzz_replay_test keeps it.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := overrides sweep yaml_config
+fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTANLEY_FUZZ=ON \
+	  -DSTANLEY_UNITY_BUILD=OFF -DSTANLEY_BUILD_TESTS=OFF -DSTANLEY_BUILD_BENCH=OFF -DSTANLEY_CHECK_LAYERS=OFF > /dev/null
+	cmake --build build-fuzz -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t && \
+	  (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 ./fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
+	    -print_final_stats=1 corpus/$$t ../fuzz/corpus/$$t ../fuzz/regressions/$$t) || exit 1; \
 	done
 
 # The CI regression references (tests/baselines/*.yaml): each check over 5 seeds, tolerance from their

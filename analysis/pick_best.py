@@ -21,6 +21,12 @@ import h5py
 from runs import config_value, read_attr, run_config, run_dirs, series
 
 
+def override_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sweep")
@@ -57,8 +63,10 @@ def main():
 
     rows_out = [s for s in samplers for _ in range(a.repeat)]
     args = [f"sampler=zip({','.join(rows_out)})"]
+    # `++` sets the key where the sampler's config has it and adds it where not (gamma_times_s is
+    # STANLEY's alone); values as the override grammar reads them (true/false, null).
     for i, k in enumerate(keys):
-        args.append(f"{k}=zip({','.join(str(best[s]['setting'][i]) for s in rows_out)})")
+        args.append(f"++{k}=zip({','.join(override_text(best[s]['setting'][i]) for s in rows_out)})")
     print(" ".join(args))
 
     if a.report:
@@ -69,7 +77,7 @@ def main():
                  "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- |"]
         for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
             mark = "★" if best.get(r["sampler"]) is r else ""
-            lines.append(f"| {r['sampler']} | {' | '.join(str(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
+            lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
                          f"{r['last']:.2f} | {mark} |")
         for s in samplers:
             if best[s]["status"] != "finished":

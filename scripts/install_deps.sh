@@ -12,6 +12,7 @@ PACKAGES=(
   python3-numpy python3-h5py python3-matplotlib python3-scipy python3-yaml
   python3-torch python3-torchvision python3-pil
   dataset-fashion-mnist
+  clang-14 libclang-rt-14-dev   # make fuzz: libFuzzer
   slurmctld slurmd slurm-client munge   # the SLURM launcher's test runs a one-node SLURM on localhost
 )
 

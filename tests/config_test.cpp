@@ -222,6 +222,16 @@ TEST_F(ConfigTest, OverrideOfAnotherKindIsRefusedAtCompose) {
   EXPECT_EQ(c.get<std::string>("sampler.name"), "5");
 }
 
+// config.yaml is UTF-8: other bytes would be written so that they read back as other text (a finding of
+// make fuzz, kept in fuzz/regressions/overrides/).
+TEST_F(ConfigTest, OverridesMustBeUtf8) {
+  EXPECT_EQ(compose({"+x.s=caf\xc3\xa9 \xe2\x82\xac"}).get<std::string>("x.s"), "caf\xc3\xa9 \xe2\x82\xac");
+  EXPECT_EQ(error_of({"+x=\xffx"}), "override '+x=\xffx' is not valid UTF-8");
+  EXPECT_NE(error_of({"+x=\xc0\xaf"}), "<no error>");      // overlong '/'
+  EXPECT_NE(error_of({"+x=\xed\xa0\x80"}), "<no error>");  // a surrogate
+  EXPECT_NE(error_of({"+x=\xe2\x82"}), "<no error>");      // cut short
+}
+
 TEST_F(ConfigTest, TypedGetterErrorsNameTheKey) {
   const Config c = compose({});
   try {
