@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize fuzz
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -71,6 +71,9 @@ fuzz: deps
 	  (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 ./fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
 	    -print_final_stats=1 corpus/$$t ../fuzz/corpus/$$t ../fuzz/regressions/$$t) || exit 1; \
 	done
+
+# The name issue #13 asked for.
+test-asan: test-sanitize
 
 # The CI regression references (tests/baselines/*.yaml): each check over 5 seeds, tolerance from their
 # spread. Run on purpose, after an intended change of a metric; commit the files with the change.

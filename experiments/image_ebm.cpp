@@ -8,6 +8,7 @@
 #include "data/image_grid.h"
 #include "metrics/feature_stats.h"
 #include "metrics/kid.h"
+#include "samplers/cuda_graph_sampler.h"
 
 namespace stanley {
 namespace {
@@ -29,6 +30,7 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
                                           cfg.get<std::string>("experiment")));
   model_ = make_energy(cfg.sub("model"), data_->sample_shape());
   model_->to(device);
+  check_cuda_graph_setting(cfg.sub("sampler"), device);
   sampler_ = make_sampler(cfg.sub("sampler"));
   settings_ = TrainSettings::from_config(cfg);
   init_ = std::make_unique<ChainInit>(cfg.sub("train.init"), data_.get());

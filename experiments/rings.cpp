@@ -9,6 +9,7 @@
 #include "metrics/toy_density.h"
 #include "models/energy.h"
 #include "models/sampling_precision.h"
+#include "samplers/cuda_graph_sampler.h"
 #include "samplers/sampler.h"
 #include "training/generators.h"
 #include "training/trainer.h"
@@ -27,6 +28,7 @@ class RingsExperiment : public Experiment {
                       "MLP samples through its hand-written gradient in fp32");
     model_ = make_energy(cfg.sub("model"), rings_->sample_shape());
     model_->to(device);
+    check_cuda_graph_setting(cfg.sub("sampler"), device);
     sampler_ = make_sampler(cfg.sub("sampler"));
     settings_ = TrainSettings::from_config(cfg);
     init_ = std::make_unique<ChainInit>(cfg.sub("train.init"));

@@ -31,10 +31,19 @@ inline bool null_like(const YAML::Node& n) {
   return n.IsNull() || (n.IsScalar() && n.Scalar().empty() && !is_explicit_string(n) && n.Tag() != "!");
 }
 
+// Whether Config::get reads the scalar as text rather than a bool or number: quoted, or plain text
+// that is neither (emit_yaml may quote a plain string, e.g. one with control characters).
+inline bool reads_as_text(const YAML::Node& n) {
+  if (is_explicit_string(n)) return true;
+  bool b;
+  double d;
+  return !YAML::convert<bool>::decode(n, b) && !YAML::convert<double>::decode(n, d);
+}
+
 inline bool same_tree(const YAML::Node& a, const YAML::Node& b) {
   if (null_like(a) || null_like(b)) return null_like(a) && null_like(b);
   if (a.Type() != b.Type() || a.size() != b.size()) return false;
-  if (a.IsScalar()) return a.Scalar() == b.Scalar() && is_explicit_string(a) == is_explicit_string(b);
+  if (a.IsScalar()) return a.Scalar() == b.Scalar() && reads_as_text(a) == reads_as_text(b);
   if (a.IsSequence()) {
     for (std::size_t i = 0; i < a.size(); ++i)
       if (!same_tree(a[i], b[i])) return false;

@@ -283,7 +283,8 @@ TEST(EndToEndErrors, OneLineAndNoRunDirectory) {
       {"sampler=mala sampler.noise=0", "sampler.noise must be > 0 for mala"},
       {"data.sd=-1", "data.sd must be > 0 (got -1)"},
       {"data.n_rings=0", "data.n_rings must be >= 1 (got 0)"},
-      {"train.init.low=5", "train.init.high must be > train.init.low"}};
+      {"train.init.low=5", "train.init.high must be > train.init.low"},
+      {"sampler.cuda_graph=true", "sampler.cuda_graph=true needs a CUDA build of libtorch and device=cuda"}};
   for (const auto& [args, fragment] : limits) expect_clean_error(run_stanley("run " + args + root), fragment, results);
   expect_clean_error(run_command(std::string(STANLEY_BINARY) + " --config-dir " + (tmp / "nope").string() + " run"),
                      "config file not found: " + (tmp / "nope" / "config.yaml").string(), results);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "samplers/adapted_step.h"
+#include "samplers/cuda_graph_sampler.h"
 
 namespace stanley {
 
@@ -18,6 +19,12 @@ SamplerPtr make_sampler(const Config& sampler_cfg) {
     sampler_cfg.require(target > 0 && target < 1, "target_accept", "in (0, 1)");
     sampler_cfg.require(rate > 0, "adapt_rate", "> 0");
     sampler = std::make_unique<AdaptedStep>(std::move(sampler), target, rate);
+  }
+  if (sampler_cfg.has("cuda_graph") && sampler_cfg.get<bool>("cuda_graph")) {
+    if (sampler->adaptable() && sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step"))
+      throw UserError(fmt::format("{}=true with adapt_step=true: the adapted step is a host value between calls, a "
+                                  "captured graph would keep the first one", sampler_cfg.full_key("cuda_graph")));
+    sampler = wrap_in_cuda_graph(std::move(sampler));
   }
   return sampler;
 }
