@@ -224,6 +224,14 @@ TEST_F(ConfigTest, OverrideOfAnotherKindIsRefusedAtCompose) {
 
 // config.yaml is UTF-8: other bytes would be written so that they read back as other text (a finding of
 // make fuzz, kept in fuzz/regressions/overrides/).
+// Floats out of double's range read as Python's float() reads them (a finding of make fuzz: std::stod threw).
+TEST_F(ConfigTest, FloatsOutOfRangeReadAsPythonDoes) {
+  const Config c = compose({"+x.big=1e999", "+x.tiny=1e-2222", "+x.neg=-2e400"});
+  EXPECT_TRUE(std::isinf(c.get<double>("x.big")) && c.get<double>("x.big") > 0);
+  EXPECT_EQ(c.get<double>("x.tiny"), 0.0);
+  EXPECT_TRUE(std::isinf(c.get<double>("x.neg")) && c.get<double>("x.neg") < 0);
+}
+
 TEST_F(ConfigTest, OverridesMustBeUtf8) {
   EXPECT_EQ(compose({"+x.s=caf\xc3\xa9 \xe2\x82\xac"}).get<std::string>("x.s"), "caf\xc3\xa9 \xe2\x82\xac");
   EXPECT_EQ(error_of({"+x=\xffx"}), "override '+x=\xffx' is not valid UTF-8");

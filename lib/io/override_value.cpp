@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <cmath>
 #include <regex>
@@ -167,7 +168,8 @@ class Parser {
       return YAML::Node(float_text(l.find("nan") != std::string::npos ? std::nan("")
                                                                        : (l[0] == '-' ? -INFINITY : INFINITY)));
     if (std::regex_match(out, float_re) && out.find_first_of("0123456789") != std::string::npos)
-      return YAML::Node(float_text(std::stod(digits)));
+      // strtod, not stod (which throws on 1e-2222): out of range reads as Python's float() does, ±inf or 0.
+      return YAML::Node(float_text(std::strtod(digits.c_str(), nullptr)));
     return string_node(out);
   }
 
