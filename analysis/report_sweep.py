@@ -121,7 +121,9 @@ def main():
                 if g_steps is None:
                     continue
                 x = np.interp(steps, np.concatenate([[0], g_steps]), np.concatenate([[0], g_values]))
-            _, floor = series(f, a.metric + "_data")
+            # The real-data floor is one per extractor: fid_fmnist_data serves fid_fmnist and fid_fmnist_train.
+            base = a.metric[:-len("_train")] if a.metric.endswith("_train") else a.metric
+            _, floor = series(f, base + "_data")
             if floor is not None:
                 floors.append(float(floor[0]))
             if a.group == "sampler":
@@ -140,14 +142,23 @@ def main():
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for key, runs in sorted(groups.items()):
+        # The mean over seeds up to the evaluation every seed reached; a run that diverged is marked × at
+        # its last evaluation, so that a sampler whose runs all stopped early still shows.
         n = min(len(r["x"]) for r in runs)
         x = runs[0]["x"][:n]
         y = np.stack([r["y"][:n] for r in runs])
         m = y.mean(0)
-        ax.plot(x, m, label=f"{key} (n={len(runs)})")
+        stopped = [r for r in runs if r["status"].startswith("diverged")]
+        label = f"{key} (n={len(runs)}" + (f", {len(stopped)} diverged)" if stopped else ")")
+        line, = ax.plot(x, m, label=label)
         if len(runs) > 1:
             sd = y.std(0, ddof=1)
-            ax.fill_between(x, m - sd, m + sd, alpha=0.2)
+            ax.fill_between(x, m - sd, m + sd, alpha=0.2, color=line.get_color())
+        for r in stopped:
+            ax.plot(r["x"][-1], r["y"][-1], "x", color=line.get_color(), ms=8, mew=2)
+    spread = [v for runs in groups.values() for r in runs for v in r["y"] if np.isfinite(v) and v > 0]
+    if spread and max(spread) / min(spread) > 20:
+        ax.set_yscale("log")  # curves that fall by orders of magnitude, and the floor beneath them
     if floors:
         ax.axhline(np.mean(floors), color="k", ls="--", lw=1, label=f"real data at the same N ({np.mean(floors):.1f})")
     ax.set_xlabel("gradient evaluations" if a.x == "grad_evals" else "iteration")

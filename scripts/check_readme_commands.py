@@ -29,9 +29,12 @@ MAKE_VALUES = {"$(SEEDS)": "0,1,2", "$(JOBS)": "2", "$(FIG4_SAMPLERS)": "langevi
 
 
 # What analysis/pick_best.py prints into $$best (its format, with representative values).
-PICKED = {1: "sampler=zip(langevin,stanley) sampler.step_size=zip(2,2) sampler.th=zip(0.1,1)",
+# `++` on every tuned key, because a key may belong to one sampler only (gamma_times_s: STANLEY's).
+PICKED = {1: "sampler=zip(langevin,stanley) ++sampler.step_size=zip(2,8) ++sampler.th=zip(0.1,0.1) "
+             "++sampler.gamma_times_s=zip(false,true)",
           4: "sampler=zip(langevin,langevin,langevin,langevin,stanley,stanley,stanley,stanley) "
-             "sampler.step_size=zip(2,2,2,2,2,2,2,2) sampler.th=zip(0.1,0.1,0.1,0.1,1,1,1,1)"}
+             "++sampler.step_size=zip(2,2,2,2,8,8,8,8) ++sampler.th=zip(0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1) "
+             "++sampler.gamma_times_s=zip(false,false,false,false,true,true,true,true)"}
 
 
 def makefile_sweeps(makefile):

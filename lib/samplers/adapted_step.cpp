@@ -9,7 +9,7 @@ constexpr const char* kStateKey = "adapted_log_step";
 }
 
 AdaptedStep::AdaptedStep(SamplerPtr inner, double target_accept, double rate)
-    : inner_(std::move(inner)), target_(target_accept), rate_(rate) {}
+    : WrappedSampler(std::move(inner)), target_(target_accept), rate_(rate) {}
 
 torch::Tensor AdaptedStep::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
                                   at::Generator& gen, ChainTrace* trace) {

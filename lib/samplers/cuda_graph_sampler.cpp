@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/errors.h"
+#include "samplers/wrapped_sampler.h"
 
 #ifdef STANLEY_WITH_CUDA
 #include <ATen/cuda/CUDAEvent.h>
@@ -36,9 +37,9 @@ namespace {
 constexpr const char* kRngKey = "cuda_graph_rng";
 constexpr int kWarmupCalls = 3;  // eager calls on a side stream before capture (cuBLAS/cuDNN workspaces)
 
-class CudaGraphSampler : public Sampler {
+class CudaGraphSampler : public WrappedSampler {
  public:
-  explicit CudaGraphSampler(SamplerPtr inner) : inner_(std::move(inner)) {}
+  explicit CudaGraphSampler(SamplerPtr inner) : WrappedSampler(std::move(inner)) {}
 
   torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
                        ChainTrace* trace) override {
@@ -66,16 +67,7 @@ class CudaGraphSampler : public Sampler {
   }
 
   SamplerPtr fork() const override { return inner_->fork(); }  // evaluation chains run eagerly
-  double temperature() const override { return inner_->temperature(); }
-  bool exact() const override { return inner_->exact(); }
-  std::optional<GaussianKernel> kernel(const torch::Tensor& z, const torch::Tensor& grad) const override {
-    return inner_->kernel(z, grad);
-  }
-  bool couplable() const override { return inner_->couplable(); }
-  double gradients_per_step() const override { return inner_->gradients_per_step(); }
-  double gradients_per_call() const override { return inner_->gradients_per_call(); }
-  double step_size() const override { return inner_->step_size(); }
-  torch::Tensor last_accept_rate() const override { return inner_->last_accept_rate(); }
+  bool adaptable() const override { return false; }  // a captured graph keeps its step
 
   std::map<std::string, torch::Tensor> state() const override {
     auto s = inner_->state();
@@ -161,7 +153,6 @@ class CudaGraphSampler : public Sampler {
     inner_->load_state(captured_state_);
   }
 
-  SamplerPtr inner_;
   std::unique_ptr<at::cuda::CUDAGraph> graph_;
   bool captured_ = false;
   int warmups_ = 0;
