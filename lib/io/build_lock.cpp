@@ -15,7 +15,8 @@
 namespace stanley {
 
 BuildLock::BuildLock(const std::filesystem::path& file, const std::function<void(const std::string&)>& waiting) {
-  const std::string lock = file.string() + ".lock";
+  lock_ = file.string() + ".lock";
+  const std::string& lock = lock_;
   std::filesystem::create_directories(file.parent_path());
   fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw EnvironmentError(fmt::format("cannot open the build lock {}: {}", lock, std::strerror(errno)));
@@ -30,8 +31,13 @@ BuildLock::BuildLock(const std::filesystem::path& file, const std::function<void
   }
 }
 
+// The lock file goes with the lock, so a cache holds only its artefacts. Safe because a waiter re-checks
+// for the artefact once it holds the lock (a waiter on the unlinked file then finds it built), and a
+// newcomer finds the artefact and takes no lock at all.
 BuildLock::~BuildLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+  if (fd_ < 0) return;
+  ::unlink(lock_.c_str());
+  ::close(fd_);  // closing releases the flock
 }
 
 }  // namespace stanley

@@ -2,7 +2,8 @@
 // One builder per cached artefact (feature network, reference statistics): the jobs of a sweep start
 // together on a cold cache, and without this each would train the same feature network. An
 // exclusive flock on <file>.lock: the first process builds, the others wait, then load its file. The
-// kernel drops the lock when its holder dies, so a killed builder never blocks anyone.
+// kernel drops the lock when its holder dies, so a killed builder never blocks anyone; the lock file
+// is removed with the lock (callers re-check for the artefact after taking it).
 
 #include <filesystem>
 #include <functional>
@@ -20,6 +21,7 @@ class BuildLock {
 
  private:
   int fd_ = -1;
+  std::string lock_;
 };
 
 }  // namespace stanley
