@@ -26,10 +26,9 @@ inline void finding(const char* what, const std::string& detail) {
 }
 
 // Same tree as the suite reads it: kinds, scalar texts, whether a scalar is an explicit string, keys in
-// order. (How a null is spelled, `~`, nothing or an empty plain scalar, does not matter.)
-inline bool null_like(const YAML::Node& n) {
-  return n.IsNull() || (n.IsScalar() && n.Scalar().empty() && !is_explicit_string(n) && n.Tag() != "!");
-}
+// order. (How a null is spelled, `~` or nothing, does not matter; an empty string is a string, as
+// Config::has sees it.)
+inline bool null_like(const YAML::Node& n) { return n.IsNull(); }
 
 // Whether Config::get reads the scalar as text rather than a bool or number: quoted, or plain text
 // that is neither (emit_yaml may quote a plain string, e.g. one with control characters).
