@@ -240,6 +240,11 @@ TEST_F(ConfigTest, OverridesMustBeUtf8) {
   EXPECT_NE(error_of({"+x=\xe2\x82"}), "<no error>");      // cut short
 }
 
+TEST_F(ConfigTest, ConfigFilesMustBeUtf8) {
+  write_text(dir_ / "sampler/bad.yaml", "name: bad\n\xff\tt: [a]\n");
+  EXPECT_EQ(error_of({"sampler=bad"}), (dir_ / "sampler/bad.yaml").string() + ": not valid UTF-8");
+}
+
 TEST_F(ConfigTest, TypedGetterErrorsNameTheKey) {
   const Config c = compose({});
   try {

@@ -13,29 +13,6 @@
 
 namespace stanley {
 
-namespace {
-
-// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool valid_utf8(const std::string& text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (extra < 0 || i + extra >= text.size() + (extra == 0 ? 1 : 0)) return false;
-    std::uint32_t cp = extra == 0 ? c : c & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) {
-      const auto d = static_cast<unsigned char>(text[i + k]);
-      if ((d >> 6) != 0x2) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    static const std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
-}  // namespace
-
 Override parse_override(const std::string& text, const std::vector<std::string>& groups) {
   // config.yaml is UTF-8: bytes that are not would be written so that they read back as other text.
   if (!valid_utf8(text)) throw UserError(fmt::format("override '{}' is not valid UTF-8", text));

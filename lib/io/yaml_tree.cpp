@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "io/errors.h"
 
@@ -33,16 +35,45 @@ void collect_keys(const YAML::Node& node, const std::string& prefix, std::vector
 
 }  // namespace
 
-YAML::Node load_yaml_file(const fs::path& path) {
-  if (!fs::exists(path)) throw UserError(fmt::format("config file not found: {}", path.string()));
+// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || i + extra >= text.size() + (extra == 0 ? 1 : 0)) return false;
+    std::uint32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + k]);
+      if ((d >> 6) != 0x2) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static const std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+YAML::Node parse_yaml_text(const std::string& text, const std::string& where) {
+  // config.yaml is written as UTF-8; other bytes would come back as other text.
+  if (!valid_utf8(text)) throw UserError(fmt::format("{}: not valid UTF-8", where));
   try {
-    YAML::Node node = YAML::LoadFile(path.string());
+    YAML::Node node = YAML::Load(text);
     if (node.IsNull()) return YAML::Node(YAML::NodeType::Map);
-    if (!node.IsMap()) throw UserError(fmt::format("{}: top level must be a mapping", path.string()));
+    if (!node.IsMap()) throw UserError(fmt::format("{}: top level must be a mapping", where));
     return node;
   } catch (const YAML::Exception& e) {
-    throw UserError(fmt::format("{}: YAML syntax error at line {}: {}", path.string(), e.mark.line + 1, e.msg));
+    throw UserError(fmt::format("{}: YAML syntax error at line {}: {}", where, e.mark.line + 1, e.msg));
   }
+}
+
+YAML::Node load_yaml_file(const fs::path& path) {
+  if (!fs::exists(path)) throw UserError(fmt::format("config file not found: {}", path.string()));
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw UserError(fmt::format("cannot read config file {}", path.string()));
+  return parse_yaml_text(text.str(), path.string());
 }
 
 void merge_into(YAML::Node dst, const YAML::Node& src) {

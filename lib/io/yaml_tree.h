@@ -10,6 +10,11 @@
 
 namespace stanley {
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(const std::string& text);
+// A config document's top-level mapping (empty text: an empty map); a UserError names `where` (and the
+// line) for text that is not UTF-8, not YAML or not a mapping.
+YAML::Node parse_yaml_text(const std::string& text, const std::string& where);
 // The file's top-level mapping (an empty file is an empty map); a UserError names the file and line.
 YAML::Node load_yaml_file(const std::filesystem::path& path);
 // Deep merge: maps merge key by key, anything else replaces (cloned).
