@@ -181,7 +181,7 @@ def main():
 
         def ms(v):
             v = np.asarray(v, float)
-            return f"{v.mean():.2f} ± {v.std(ddof=1):.2f}" if len(v) > 1 else f"{v[0]:.2f}"
+            return f"{v.mean():.4g} ± {v.std(ddof=1):.2g}" if len(v) > 1 else f"{v[0]:.4g}"
         ranking = []
         for key, runs in sorted(groups.items()):
             last = [r["y"][-1] for r in runs]
