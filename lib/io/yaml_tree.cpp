@@ -54,6 +54,24 @@ bool valid_utf8(const std::string& text) {
   return true;
 }
 
+namespace {
+
+// Keys are names: a list or a map as a key (`[a, b]: 1`, valid YAML) has no dotted spelling.
+void check_keys(const YAML::Node& node, const std::string& where) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (kv.first.IsMap() || kv.first.IsSequence())
+        throw UserError(fmt::format("{}: line {}: a key must be a name, not a {}", where, kv.first.Mark().line + 1,
+                                    kv.first.IsMap() ? "mapping" : "list"));
+      check_keys(kv.second, where);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) check_keys(item, where);
+  }
+}
+
+}  // namespace
+
 YAML::Node parse_yaml_text(const std::string& text, const std::string& where) {
   // config.yaml is written as UTF-8; other bytes would come back as other text.
   if (!valid_utf8(text)) throw UserError(fmt::format("{}: not valid UTF-8", where));
@@ -61,6 +79,7 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& where) {
     YAML::Node node = YAML::Load(text);
     if (node.IsNull()) return YAML::Node(YAML::NodeType::Map);
     if (!node.IsMap()) throw UserError(fmt::format("{}: top level must be a mapping", where));
+    check_keys(node, where);
     return node;
   } catch (const YAML::Exception& e) {
     throw UserError(fmt::format("{}: YAML syntax error at line {}: {}", where, e.mark.line + 1, e.msg));
