@@ -243,6 +243,9 @@ TEST_F(ConfigTest, OverridesMustBeUtf8) {
 TEST_F(ConfigTest, ConfigFilesMustBeUtf8) {
   write_text(dir_ / "sampler/bad.yaml", "name: bad\n\xff\tt: [a]\n");
   EXPECT_EQ(error_of({"sampler=bad"}), (dir_ / "sampler/bad.yaml").string() + ": not valid UTF-8");
+  write_text(dir_ / "sampler/nul.yaml", std::string("name: x\nkey\0: 1\n", 15));
+  EXPECT_EQ(error_of({"sampler=nul"}), (dir_ / "sampler/nul.yaml").string() +
+                                           ": line 2: control character 0x00 (YAML allows only printable characters)");
   // A list as a key is valid YAML but no config key (a make fuzz finding: yaml-cpp threw out of the merge).
   write_text(dir_ / "sampler/listkey.yaml", "name: x\nnested:\n  [Nt]: 1\n");
   EXPECT_EQ(error_of({"sampler=listkey"}), (dir_ / "sampler/listkey.yaml").string() + ": line 3: a key must be a name, not a list");

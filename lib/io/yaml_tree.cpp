@@ -75,6 +75,16 @@ void check_keys(const YAML::Node& node, const std::string& where) {
 YAML::Node parse_yaml_text(const std::string& text, const std::string& where) {
   // config.yaml is written as UTF-8; other bytes would come back as other text.
   if (!valid_utf8(text)) throw UserError(fmt::format("{}: not valid UTF-8", where));
+  // YAML's character set is the printable one; yaml-cpp reads a raw NUL or form feed anyway and then
+  // cannot write the key back as it read it.
+  int line = 1;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') ++line;
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+      throw UserError(fmt::format("{}: line {}: control character 0x{:02X} (YAML allows only printable characters)", where,
+                                  line, static_cast<unsigned>(c)));
+  }
   try {
     YAML::Node node = YAML::Load(text);
     if (node.IsNull()) return YAML::Node(YAML::NodeType::Map);
