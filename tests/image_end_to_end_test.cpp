@@ -82,8 +82,8 @@ TEST(ImageEndToEnd, InpaintingLogsPsnrAndGrids) {
   EXPECT_TRUE(fs::exists(tmp / "run" / "samples" / "inpaint_0000020.png"));
 }
 
-// Two runs starting together on a cold cache (a sweep's jobs): one trains the feature network, the
-// other waits for it and loads its file, and both score the same reference.
+// Two runs starting together on a cold cache (a sweep's jobs): the feature network is trained once; the
+// other run waits for it (or, if it starts late, finds it) and loads its file.
 TEST(ImageEndToEnd, ConcurrentRunsTrainTheFeatureNetworkOnce) {
   TempDir tmp;
   const std::string bin = STANLEY_BINARY;
@@ -99,7 +99,9 @@ TEST(ImageEndToEnd, ConcurrentRunsTrainTheFeatureNetworkOnce) {
     return n;
   };
   EXPECT_EQ(count("trained feature network"), 1u) << r.output;
-  EXPECT_EQ(count("waiting for another process building"), 1u) << r.output;
+  // Whether the second run starts while the first still trains depends on the machine's load; the
+  // waiting itself is shown deterministically by BuildLock.SecondBuilderWaitsForTheFirst.
+  EXPECT_LE(count("waiting for another process building"), 1u) << r.output;
   H5File a(tmp / "a" / "metrics.h5", H5File::Mode::kReadOnly), b(tmp / "b" / "metrics.h5", H5File::Mode::kReadOnly);
   EXPECT_EQ(a.read_string_attr("status"), "finished");
   EXPECT_EQ(b.read_string_attr("status"), "finished");

@@ -2,12 +2,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <cerrno>
 #include <fstream>
 #include <set>
 #include <thread>
 
 #include "io/atomic_file.h"
+#include "io/build_lock.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
 #include "test_support.h"
@@ -17,6 +20,30 @@ using stanley::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
+
+// One builder per cached artefact: a second BuildLock on the same file (another open file description,
+// as another process has) says it waits and does not get the lock until the first is released.
+TEST(BuildLock, SecondBuilderWaitsForTheFirst) {
+  TempDir tmp;
+  const fs::path artefact = tmp / "cache" / "features" / "net.pt";
+  std::atomic<bool> waiting{false}, acquired{false};
+  auto first = std::make_unique<BuildLock>(artefact, nullptr);
+  std::thread second([&] {
+    BuildLock lock(artefact, [&](const std::string& msg) {
+      EXPECT_NE(msg.find("waiting for another process building"), std::string::npos) << msg;
+      waiting = true;
+    });
+    acquired = true;
+  });
+  for (int i = 0; i < 1000 && !waiting; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(waiting.load());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(acquired.load());
+  first.reset();  // released: the second builder goes on
+  second.join();
+  EXPECT_TRUE(acquired.load());
+  EXPECT_FALSE(fs::exists(artefact.string() + ".lock"));  // the lock file goes with the lock
+}
 
 TEST(RunDir, RunsStartedInTheSameSecondNeverShare) {
   TempDir root;
