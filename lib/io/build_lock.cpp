@@ -16,14 +16,13 @@ namespace stanley {
 
 BuildLock::BuildLock(const std::filesystem::path& file, const std::function<void(const std::string&)>& waiting) {
   lock_ = file.string() + ".lock";
-  const std::string& lock = lock_;
   std::filesystem::create_directories(file.parent_path());
-  fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw EnvironmentError(fmt::format("cannot open the build lock {}: {}", lock, std::strerror(errno)));
+  fd_ = ::open(lock_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw EnvironmentError(fmt::format("cannot open the build lock {}: {}", lock_, std::strerror(errno)));
   if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
   if (waiting) waiting(fmt::format("waiting for another process building {}", file.string()));
   while (::flock(fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) throw EnvironmentError(fmt::format("cannot lock {}: {}", lock, std::strerror(errno)));
+    if (errno != EINTR) throw EnvironmentError(fmt::format("cannot lock {}: {}", lock_, std::strerror(errno)));
     if (const int sig = stop_signal()) {
       ::close(fd_);
       throw InterruptedError(fmt::format("interrupted while waiting for another process building {}", file.string()), sig);

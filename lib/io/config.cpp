@@ -54,7 +54,7 @@ template std::vector<long> Config::get<std::vector<long>>(const std::string&) co
 void Config::require(bool ok, const std::string& key, const std::string& limit) const {
   if (ok) return;
   const YAML::Node v = lookup(key);
-  throw UserError(fmt::format("{} must be {} (got {})", full_key(key), limit, v.IsScalar() ? v.Scalar() : emit_yaml(v)));
+  throw UserError(fmt::format("{} must be {} (got {})", full_key(key), limit, one_line(v)));
 }
 
 Config Config::sub(const std::string& key) const {

@@ -82,11 +82,8 @@ void check_same_kind(const YAML::Node& current, const YAML::Node& value, const O
   if (was == now || was == ValueKind::kNull || now == ValueKind::kNull) return;
   if (value.IsScalar() && value.Scalar().rfind("${", 0) == 0) return;
   if (was == ValueKind::kString && now != ValueKind::kList && now != ValueKind::kDict) return;
-  std::string shown = current.IsScalar() ? current.Scalar() : emit_yaml(current);
-  std::replace(shown.begin(), shown.end(), '\n', ' ');
-  while (!shown.empty() && shown.back() == ' ') shown.pop_back();
   throw UserError(fmt::format("override '{}': {} must be {} like its default ({}), not {}", o.text, o.key,
-                              kind_name(was), shown, kind_name(now)));
+                              kind_name(was), one_line(current), kind_name(now)));
 }
 
 // Hydra updates with merge: a dict assigned to an existing dict changes the keys it names and keeps

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <regex>
@@ -52,6 +53,14 @@ bool valid_utf8(const std::string& text) {
     i += extra + 1;
   }
   return true;
+}
+
+std::string one_line(const YAML::Node& node) {
+  if (node.IsScalar()) return node.Scalar();
+  std::string text = emit_yaml(node);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
 namespace {

@@ -32,6 +32,8 @@ std::vector<std::string> split_dotted(const std::string& key);
 // Every key of the tree in dotted form, parents before children: candidates for suggestions.
 std::vector<std::string> all_dotted_keys(const YAML::Node& root);
 std::string emit_yaml(const YAML::Node& node);
+// A value as an error line shows it: a scalar's text, anything else as flow YAML on one line.
+std::string one_line(const YAML::Node& node);
 // 16 hex digits of FNV-1a over the text: identifies a resolved config.
 std::string hash_text(const std::string& text);
 
