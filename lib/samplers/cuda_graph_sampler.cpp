@@ -130,22 +130,23 @@ class CudaGraphSampler : public WrappedSampler {
     on_side_stream([&] {
       graph_->capture_begin();
       static_out_ = inner_->sample(energy, static_in_, n_steps, gen, nullptr);
-      const auto after = inner_->state();
-      for (auto& [name, buffer] : captured_state_) {
-        if (auto it = after.find(name); it != after.end()) buffer.copy_(it->second);
-      }
+      keep_state_in_buffers();  // captured: every replay ends by writing its state there
       graph_->capture_end();
       return static_out_;
     });
-    inner_->load_state(captured_state_);
     energy_ = &energy;
     n_steps_ = n_steps;
     captured_ = true;
   }
 
   void restore_captured_state() {
-    if (!captured_) return;
-    auto now = inner_->state();
+    if (captured_) keep_state_in_buffers();
+  }
+
+  // Copies the state the inner sampler now holds into the buffers the graph reads, and points the
+  // sampler back at those buffers.
+  void keep_state_in_buffers() {
+    const auto now = inner_->state();
     for (auto& [name, buffer] : captured_state_) {
       auto it = now.find(name);
       if (it != now.end() && it->second.data_ptr() != buffer.data_ptr()) buffer.copy_(it->second);
