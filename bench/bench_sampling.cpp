@@ -18,7 +18,8 @@ namespace {
 struct Case {
   std::string sampler, net;
   std::int64_t batch, px;  // px 0: the toy MLP's 2-D points
-  std::string precision;   // fp32 | bf16 (bf16 twin + channels-last, as precision=bf16 channels_last=true)
+  std::string precision;   // fp32 | bf16 (bf16 twin + channels-last, as precision=bf16 channels_last=true) |
+                           // bf16_nchw | fp32_cl (one of the two changes alone)
 };
 
 void transition(benchmark::State& state, const Case& c) {
@@ -75,6 +76,7 @@ void register_all() {
       for (const char* p : {"fp32", "bf16"}) cases.push_back({"langevin", "vanilla_net", b, px, p});
   for (std::int64_t px : {28, 32, 64})
     for (const char* p : {"fp32", "bf16"}) cases.push_back({"langevin", "conv_stack", 64, px, p});
+  for (const char* p : {"fp32_cl", "bf16_nchw"}) cases.push_back({"langevin", "vanilla_net", 64, 28, p});
   for (const auto& c : cases) {
     const std::string where = c.px == 0 ? "2d" : fmt::format("{}px", c.px);
     benchmark::RegisterBenchmark(fmt::format("transition/{}/{}/b{}/{}/{}", c.sampler, c.net, c.batch, where, c.precision).c_str(),

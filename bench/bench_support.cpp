@@ -45,12 +45,15 @@ EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std
                         const std::vector<std::int64_t>& sample_shape, const std::string& overrides,
                         const std::string& precision) {
   if (precision == "fp32") return net;
-  if (!cpu_has_avx512_bf16()) {
+  const bool bf16 = precision.rfind("bf16", 0) == 0;
+  if (bf16 && !cpu_has_avx512_bf16()) {
     state.SkipWithError("no AVX512-BF16 on this CPU");
     return nullptr;
   }
+  // "bf16" is the suite's bf16 setting (with channels-last); "bf16_nchw" and "fp32_cl" take one change each.
+  const bool channels_last = precision != "bf16_nchw";
   return std::make_shared<SamplingPrecisionEnergy>(net, build_net(name, sample_shape, overrides),
-                                                   SamplingPrecision{torch::kBFloat16, true});
+                                                   SamplingPrecision{bf16 ? torch::kBFloat16 : torch::kFloat32, channels_last});
 }
 
 double forward_flops(torch::nn::Module& net, const std::vector<std::int64_t>& sample_shape) {

@@ -27,7 +27,8 @@ int run_benchmarks(int argc, char** argv, void (*register_all)());
 void prepare_threads(int threads);
 
 // The net samplers see at `precision`: "fp32", the net itself; "bf16", its bf16 channels-last twin
-// (precision=bf16 channels_last=true), synced from `net`. Null, with the benchmark skipped, on a CPU
+// (precision=bf16 channels_last=true), synced from `net`; "bf16_nchw" (bf16 alone) and "fp32_cl"
+// (channels-last alone) separate the two changes. Null, with the benchmark skipped, on a CPU
 // without AVX512-BF16.
 EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std::string& name,
                         const std::vector<std::int64_t>& sample_shape, const std::string& overrides,

@@ -15,17 +15,31 @@ import subprocess
 import sys
 
 THREADS = {"rings": 1, "fmnist": 2, "fmnist_twin": 1}
-FILTERS = {"rings": "^ebm_iteration/rings/langevin/", "fmnist": "^ebm_iteration/fmnist/langevin/M64/K40/fp32$",
-           "fmnist_twin": "^ebm_iteration/fmnist_twin/langevin/M32/K10/fp32$"}
+# Names carry Google Benchmark's "/min_time:..." suffix, so no filter may end in "$".
+FILTERS = {"rings": "^ebm_iteration/rings/langevin/", "fmnist": "^ebm_iteration/fmnist/langevin/M64/K40/fp32/",
+           "fmnist_twin": "^ebm_iteration/fmnist_twin/langevin/M32/K10/fp32/"}
 
 
 def cpp_seconds(build, case, env):
     out = subprocess.run([os.path.join(build, "bench", "bench_pipeline"), f"--benchmark_filter={FILTERS[case]}",
                           "--benchmark_format=json", "--benchmark_min_time=3"], capture_output=True, text=True,
                          env=env, check=True).stdout
-    bench = json.loads(out)["benchmarks"][0]
+    found = json.loads(out)["benchmarks"] if out.strip() else []
+    if not found:
+        sys.exit(f"compare.py: no benchmark in {build}/bench/bench_pipeline matches {FILTERS[case]!r}")
+    bench = found[0]
     scale = {"ms": 1e-3, "us": 1e-6, "ns": 1e-9, "s": 1.0}[bench["time_unit"]]
     return bench["real_time"] * scale
+
+
+def check_filters(build):
+    """CTest bench_compare_filters: a renamed benchmark must not leave `make bench-compare` matching nothing."""
+    for case, pattern in FILTERS.items():
+        out = subprocess.run([os.path.join(build, "bench", "bench_pipeline"), f"--benchmark_filter={pattern}",
+                              "--benchmark_list_tests"], capture_output=True, text=True, check=True).stdout.split()
+        if len(out) != 1:
+            sys.exit(f"compare.py: case {case}: filter {pattern!r} names {len(out)} benchmarks, not one: {out}")
+        print(f"{case}: {out[0]}")
 
 
 def python_seconds(case, env):
@@ -42,7 +56,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cases", default="rings,fmnist")
     ap.add_argument("--out", default="results/bench/compare.json")
+    ap.add_argument("--check", action="store_true", help="only check that each case names exactly one benchmark")
     a = ap.parse_args()
+    if a.check:
+        check_filters(a.build)
+        return
     env = dict(os.environ)
     env.setdefault("OPENBLAS_CORETYPE", "HASWELL")  # what `stanley` picks on a CPU OpenBLAS 0.3.21 misdetects
     results = {}
