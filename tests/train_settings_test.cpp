@@ -26,5 +26,24 @@ TEST(TrainSettings, ExplicitRunawayLimitWinsAndNoL2MeansNone) {
   EXPECT_THROW(TrainSettings::from_config(train_config("energy_l2: 0.0, max_abs_d: -1")), UserError);
 }
 
+TEST(TrainSettings, LearningRateWarmsUpThenFollowsTheCosine) {
+  TrainSettings s = TrainSettings::from_config(train_config("energy_l2: 0.0, lr_warmup: 2, lr_decay: cosine, lr_decay_to: 0.1"));
+  const double base = 1e-3;
+  EXPECT_DOUBLE_EQ(s.learning_rate(base, 1), 0.5e-3);
+  EXPECT_DOUBLE_EQ(s.learning_rate(base, 2), 1e-3);
+  // iters = 10: the cosine spans iterations 2..10; halfway (6) is the mean of base and floor.
+  EXPECT_NEAR(s.learning_rate(base, 6), 0.5 * (1e-3 + 1e-4), 1e-15);
+  EXPECT_NEAR(s.learning_rate(base, 10), 1e-4, 1e-15);
+  for (std::int64_t it = 3; it <= 10; ++it) EXPECT_LT(s.learning_rate(base, it), s.learning_rate(base, it - 1));
+}
+
+TEST(TrainSettings, ConstantRateWithoutASchedule) {
+  TrainSettings s = TrainSettings::from_config(train_config("energy_l2: 0.0"));
+  EXPECT_FALSE(s.has_lr_schedule());
+  EXPECT_DOUBLE_EQ(s.learning_rate(1e-3, 7), 1e-3);
+  EXPECT_THROW(TrainSettings::from_config(train_config("energy_l2: 0.0, lr_decay: linear")), UserError);
+  EXPECT_THROW(TrainSettings::from_config(train_config("energy_l2: 0.0, lr_decay: cosine, lr_decay_to: 2")), UserError);
+}
+
 }  // namespace
 }  // namespace stanley

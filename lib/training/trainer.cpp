@@ -33,6 +33,11 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   }
   s.grad_clip = cfg.get<double>("train.grad_clip", 0.0);
   s.lr_warmup = cfg.get<long>("train.lr_warmup", 0);
+  const auto decay = cfg.get<std::string>("train.lr_decay", "none");
+  cfg.require(decay == "none" || decay == "cosine", "train.lr_decay", "none or cosine");
+  s.lr_cosine = decay == "cosine";
+  s.lr_decay_to = cfg.get<double>("train.lr_decay_to", 0.0);
+  cfg.require(s.lr_decay_to >= 0 && s.lr_decay_to <= 1, "train.lr_decay_to", "in [0, 1] (a fraction of optim.lr)");
   s.warn_abs_d = cfg.get<double>("train.warn_abs_d", 0.0);
   s.max_abs_d = cfg.has("train.max_abs_d") ? cfg.get<double>("train.max_abs_d")
                 : s.energy_l2 > 0              ? 0.5 / s.energy_l2
@@ -50,6 +55,14 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   cfg.require(s.max_abs_energy > 0, "train.max_abs_energy", "> 0");
   cfg.require(s.energy_l2 >= 0, "train.energy_l2", ">= 0");
   return s;
+}
+
+double TrainSettings::learning_rate(double base_lr, std::int64_t it) const {
+  if (lr_warmup > 0 && it <= lr_warmup) return base_lr * static_cast<double>(it) / static_cast<double>(lr_warmup);
+  if (!lr_cosine || iters <= lr_warmup) return base_lr;
+  const double progress = static_cast<double>(it - lr_warmup) / static_cast<double>(iters - lr_warmup);
+  const double floor = lr_decay_to * base_lr;
+  return floor + (base_lr - floor) * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
 }
 
 Trainer::Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Dataset& data, ChainInit init,
@@ -195,8 +208,8 @@ void Trainer::run(RunContext& ctx) {
     optimizer_->zero_grad();
     loss.backward();
     if (s_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), s_.grad_clip);
-    if (s_.lr_warmup > 0 && it <= s_.lr_warmup + 1) {
-      const double lr = base_lr_ * std::min(1.0, static_cast<double>(it) / static_cast<double>(s_.lr_warmup));
+    if (s_.has_lr_schedule()) {
+      const double lr = s_.learning_rate(base_lr_, it);
       for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
     }
     optimizer_->step();

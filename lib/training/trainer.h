@@ -35,6 +35,9 @@ struct TrainSettings {
   std::optional<std::pair<double, double>> clamp;  // negatives clamped to [low, high] after the chain
   double grad_clip = 0.0;        // max norm of the parameters' gradient (0: no clipping)
   std::int64_t lr_warmup = 0;    // iterations of linear warm-up of the learning rate
+  // Cosine decay after the warm-up, to lr_decay_to × optim.lr at the last iteration (false: constant).
+  bool lr_cosine = false;
+  double lr_decay_to = 0.0;
   double warn_abs_d = 0.0;       // early warning on |d| (0: none); divergence still stops the run
   // A runaway that an energy L2 turns into a plateau (|d| settles near 1/α instead of growing without
   // bound): |d| above this for kRunawayPatience iterations running stops the run (0: off). Default:
@@ -42,6 +45,10 @@ struct TrainSettings {
   double max_abs_d = 0.0;
   static constexpr std::int64_t kRunawayPatience = 50;
   static TrainSettings from_config(const Config& cfg);  // train.*, sampler.n_steps, log.every, eval.every
+  // The learning rate of iteration `it` (1-based) from the optimizer's base rate: warm-up, then
+  // constant or cosine. A function of `it` alone, so a resumed run follows the same schedule.
+  double learning_rate(double base_lr, std::int64_t it) const;
+  bool has_lr_schedule() const { return lr_warmup > 0 || lr_cosine; }
 };
 
 // Called at iteration 0 and every eval_every iterations; returns named metrics, logged as scalars.
