@@ -239,7 +239,7 @@ reproduce-ablations: app
 	$(PYTHON) analysis/report_sweep.py results/ablations/k_fmnist --metric fid_fmnist --group sampler.n_steps --x grad_evals \
 	  --title "K: fid_fmnist against gradient evaluations" --out results/figures/ablation_k.png --report results/figures/ablation_k.md
 	$(STANLEY) run -m experiment=rings scale=small sampler=stanley 'sampler.gamma_at=previous_samples,chain_start,every_step' \
-	  'sampler.gamma_times_s=true,false' seed=0 jobs=$(JOBS) run.dir=results/ablations/gamma_rings || true
+	  'sampler.gamma_times_s=true,false' seed=$(SEEDS) jobs=$(JOBS) run.dir=results/ablations/gamma_rings || true
 	$(PYTHON) analysis/report_sweep.py results/ablations/gamma_rings --metric kl_samples --group label \
 	  --title "STANLEY γ variants (rings)" --out results/figures/ablation_gamma.png --report results/figures/ablation_gamma.md
 
