@@ -9,8 +9,8 @@
 namespace stanley {
 namespace {
 
-Config train_config(const std::string& train_extra) {
-  return Config(YAML::Load("train: {iters: 10, batch: 4, ckpt_every: 5, max_abs_energy: 1.0e6, " + train_extra +
+Config train_config(const std::string& train_extra, int iters = 10) {
+  return Config(YAML::Load("train: {iters: " + std::to_string(iters) + ", batch: 4, ckpt_every: 5, max_abs_energy: 1.0e6, " + train_extra +
                            "}\nsampler: {n_steps: 2}\nlog: {every: 1}\neval: {every: 0}\n"));
 }
 
@@ -35,6 +35,18 @@ TEST(TrainSettings, LearningRateWarmsUpThenFollowsTheCosine) {
   EXPECT_NEAR(s.learning_rate(base, 6), 0.5 * (1e-3 + 1e-4), 1e-15);
   EXPECT_NEAR(s.learning_rate(base, 10), 1e-4, 1e-15);
   for (std::int64_t it = 3; it <= 10; ++it) EXPECT_LT(s.learning_rate(base, it), s.learning_rate(base, it - 1));
+}
+
+TEST(TrainSettings, ShortRunFollowsTheLongRunsCosine) {
+  // A 4-iteration tuning run of a 10-iteration schedule gets the long run's first 4 rates.
+  TrainSettings full = TrainSettings::from_config(train_config("energy_l2: 0.0, lr_decay: cosine, lr_decay_to: 0.1"));
+  TrainSettings part = TrainSettings::from_config(
+      train_config("energy_l2: 0.0, lr_decay: cosine, lr_decay_to: 0.1, lr_decay_iters: 10", 4));
+  TrainSettings own = TrainSettings::from_config(train_config("energy_l2: 0.0, lr_decay: cosine, lr_decay_to: 0.1", 4));
+  for (std::int64_t it = 1; it <= 4; ++it) EXPECT_DOUBLE_EQ(part.learning_rate(1e-3, it), full.learning_rate(1e-3, it));
+  EXPECT_NEAR(own.learning_rate(1e-3, 4), 1e-4, 1e-15);
+  EXPECT_GT(part.learning_rate(1e-3, 4), 5e-4);
+  EXPECT_THROW(TrainSettings::from_config(train_config("energy_l2: 0.0, lr_decay_iters: -1")), UserError);
 }
 
 TEST(TrainSettings, ConstantRateWithoutASchedule) {

@@ -38,6 +38,8 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   s.lr_cosine = decay == "cosine";
   s.lr_decay_to = cfg.get<double>("train.lr_decay_to", 0.0);
   cfg.require(s.lr_decay_to >= 0 && s.lr_decay_to <= 1, "train.lr_decay_to", "in [0, 1] (a fraction of optim.lr)");
+  s.lr_decay_iters = cfg.has("train.lr_decay_iters") ? cfg.get<long>("train.lr_decay_iters") : 0;
+  cfg.require(s.lr_decay_iters >= 0, "train.lr_decay_iters", ">= 0 or null (null or 0: train.iters)");
   s.warn_abs_d = cfg.get<double>("train.warn_abs_d", 0.0);
   s.max_abs_d = cfg.has("train.max_abs_d") ? cfg.get<double>("train.max_abs_d")
                 : s.energy_l2 > 0              ? 0.5 / s.energy_l2
@@ -59,8 +61,9 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
 
 double TrainSettings::learning_rate(double base_lr, std::int64_t it) const {
   if (lr_warmup > 0 && it <= lr_warmup) return base_lr * static_cast<double>(it) / static_cast<double>(lr_warmup);
-  if (!lr_cosine || iters <= lr_warmup) return base_lr;
-  const double progress = static_cast<double>(it - lr_warmup) / static_cast<double>(iters - lr_warmup);
+  const std::int64_t end = lr_decay_iters > 0 ? lr_decay_iters : iters;
+  if (!lr_cosine || end <= lr_warmup) return base_lr;
+  const double progress = static_cast<double>(it - lr_warmup) / static_cast<double>(end - lr_warmup);
   const double floor = lr_decay_to * base_lr;
   return floor + (base_lr - floor) * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
 }

@@ -38,6 +38,9 @@ struct TrainSettings {
   // Cosine decay after the warm-up, to lr_decay_to × optim.lr at the last iteration (false: constant).
   bool lr_cosine = false;
   double lr_decay_to = 0.0;
+  // The iteration the cosine reaches lr_decay_to at (0: train.iters). A tuning run that stops early
+  // sets it to the full run's length, so it sees the learning rates the full run will use.
+  std::int64_t lr_decay_iters = 0;
   double warn_abs_d = 0.0;       // early warning on |d| (0: none); divergence still stops the run
   // A runaway that an energy L2 turns into a plateau (|d| settles near 1/α instead of growing without
   // bound): |d| above this for kRunawayPatience iterations running stops the run (0: off). Default:
