@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """Each sampler's best setting from a tuning sweep, as the paper tuned its baselines ("we tune ... over
 a fine grid and report the best result for all methods"): per sampler, the grid point with the lowest
-final value of --metric among runs that finished; a run that diverged or failed never wins (if every
+final value of --metric among runs that finished healthy; a run that diverged or failed never wins (if every
 point of a sampler diverged, the one that lasted longest is kept and the report says so).
+
+Healthy: |d| = |mean f(data) - mean f(neg)| at the end (median of the last 5 logged values) at most
+--max-abs-d (default: the run's train.warn_abs_d; none when that is 0). A short tuning run can finish
+while its energies are already running away (measured: MALA at lr 1e-5 finished 500 iterations with
+|d| ~ 20 and the best fid of its grid, then ran away at ~1,500 in the long run), so a finished run that
+is running away ranks after every healthy one.
 
 Prints the winners as sweep overrides for `stanley run -m` (zip over the tuned --keys), and writes a
 Markdown table of the whole grid with the winners marked.
@@ -17,6 +23,7 @@ import datetime
 import os
 
 import h5py
+import numpy as np
 
 from runs import config_value, read_attr, run_config, run_dirs, series
 
@@ -34,6 +41,8 @@ def main():
     ap.add_argument("--keys", required=True, help="comma-separated dotted config keys that were tuned")
     ap.add_argument("--order", default="", help="samplers in the order to print (default: as found)")
     ap.add_argument("--report")
+    ap.add_argument("--max-abs-d", type=float, default=None,
+                    help="final |d| above this is unhealthy (default: each run's train.warn_abs_d; 0 there: no limit)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="repeat each sampler's entry N times (to zip with N settings per sampler, e.g. K values)")
     a = ap.parse_args()
@@ -44,11 +53,14 @@ def main():
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             cfg = run_config(f)
             steps, values = series(f, a.metric)
-            it, _ = series(f, "f_diff")  # logged every log.every iterations: its steps tell how far a run got
+            it, d_values = series(f, "f_diff")  # logged every log.every iterations: its steps tell how far a run got
             status = read_attr(f, "status").split(":")[0]
+            final_d = float(np.median(np.abs(d_values[-5:]))) if d_values is not None and len(d_values) else float("nan")
+            limit = a.max_abs_d if a.max_abs_d is not None else float(config_value(cfg, "train.warn_abs_d") or 0)
             rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
                              status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
-                             iters=int(it[-1]) if it is not None and len(it) else 0))
+                             iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d,
+                             healthy=not limit > 0 or final_d <= limit))
     if not rows:
         raise SystemExit(f"pick_best: no run under {a.sweep}")
 
@@ -59,7 +71,9 @@ def main():
         if not mine:
             raise SystemExit(f"pick_best: no run of sampler {s} under {a.sweep}")
         done = [r for r in mine if r["status"] == "finished"]
-        best[s] = min(done, key=lambda r: r["last"]) if done else max(mine, key=lambda r: r["iters"])
+        healthy = [r for r in done if r["healthy"]]
+        best[s] = (min(healthy, key=lambda r: r["last"]) if healthy else min(done, key=lambda r: r["last"]) if done
+                   else max(mine, key=lambda r: r["iters"]))
 
     rows_out = [s for s in samplers for _ in range(a.repeat)]
     args = [f"sampler=zip({','.join(rows_out)})"]
@@ -72,16 +86,19 @@ def main():
     if a.report:
         lines = [f"# Tuning grid: {a.sweep}", "",
                  f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/pick_best.py. Each sampler's "
-                 f"setting with the lowest final {a.metric} among finished runs is used for the figure (★).", "",
-                 f"| sampler | {' | '.join(keys)} | status | iterations | {a.metric} last | |",
-                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- |"]
+                 f"setting with the lowest final {a.metric} among runs that finished healthy (final \\|d\\| within the limit) "
+                 f"is used for the figure (★).", "",
+                 f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | {a.metric} last | |",
+                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- | --- |"]
         for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
             mark = "★" if best.get(r["sampler"]) is r else ""
             lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
-                         f"{r['last']:.2f} | {mark} |")
+                         f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | {r['last']:.2f} | {mark} |")
         for s in samplers:
             if best[s]["status"] != "finished":
                 lines += ["", f"**{s}: no grid point finished**; the longest-lasting one is used."]
+            elif not best[s]["healthy"]:
+                lines += ["", f"**{s}: every finished grid point was running away at its end**; the best of them is used."]
         with open(a.report, "w") as out:
             out.write("\n".join(lines) + "\n")
 
