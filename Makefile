@@ -139,12 +139,20 @@ FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd   # SCALE=paper
 # transitions x L = 5). STANLEY's grid has eq. (4) (γ <= 1) and the variant γ·s (gamma_times_s).
 FIG4_DIR ?= results/fig4/small
 TUNE_ITERS ?= 500
-TUNED := sampler.step_size,sampler.th,sampler.gamma_times_s,sampler.n_steps
-TWIN_TUNE := 'sampler=zip(langevin,langevin,langevin,stanley,stanley,stanley,stanley,stanley,mala,mala,mala,hmc,hmc,hmc,gd,gd,gd)' \
-  'sampler.step_size=zip(2,4,8,2,2,4,4,8,0.1,1,4,0.01,0.1,1,2,4,8)' \
-  'sampler.th=zip(0.1,0.1,0.1,0.1,1,0.01,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1)' \
-  '++sampler.gamma_times_s=zip(false,false,false,false,false,true,true,true,false,false,false,false,false,false,false,false,false)' \
-  'sampler.n_steps=zip(10,10,10,10,10,10,10,10,10,10,10,2,2,2,10,10,10)' '++sampler.adapt_step=false'
+TWIN_ITERS := 5000
+# The tuning runs stop at TUNE_ITERS but follow the main runs' TWIN_ITERS learning-rate schedule
+# (train.lr_decay_iters), and pick_best passes over a finished point whose |d| is running away at its end.
+# MALA and HMC also get lower EBM learning rates: measured (seed 0, MALA s = 1, 2,000 iterations) their
+# energies run away at every lr, sooner the larger it is (lr 2e-5 stopped at 866; 1e-5 and 5e-6 reached
+# |d| 339 and 57 by 1,450; 2.5e-6 |d| 4.4).
+TUNED := sampler.step_size,sampler.th,sampler.gamma_times_s,sampler.n_steps,optim.lr
+TWIN_TUNE := 'sampler=zip(langevin,langevin,langevin,stanley,stanley,stanley,stanley,stanley,mala,mala,mala,mala,mala,hmc,hmc,hmc,hmc,hmc,gd,gd,gd)' \
+  'sampler.step_size=zip(2,4,8,2,2,4,4,8,0.1,1,4,1,1,0.01,0.1,1,0.1,0.1,2,4,8)' \
+  'sampler.th=zip(0.1,0.1,0.1,0.1,1,0.01,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1)' \
+  '++sampler.gamma_times_s=zip(false,false,false,false,false,true,true,true,false,false,false,false,false,false,false,false,false,false,false,false,false)' \
+  'sampler.n_steps=zip(10,10,10,10,10,10,10,10,10,10,10,10,10,2,2,2,2,2,10,10,10)' \
+  'optim.lr=zip(5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,1e-5,2.5e-6,5e-5,5e-5,5e-5,1e-5,2.5e-6,5e-5,5e-5,5e-5)' \
+  '++sampler.adapt_step=false'
 DEVICE ?= cuda
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
@@ -163,7 +171,7 @@ ifeq ($(SCALE),paper)
 	done
 else
 	@mkdir -p results/figures
-	$(STANLEY) run -m experiment=fmnist scale=twin $(TWIN_TUNE) train.iters=$(TUNE_ITERS) eval.every=$(TUNE_ITERS) \
+	$(STANLEY) run -m experiment=fmnist scale=twin $(TWIN_TUNE) train.iters=$(TUNE_ITERS) train.lr_decay_iters=$(TWIN_ITERS) eval.every=$(TUNE_ITERS) \
 	  'eval.protocols=[train]' seed=0 jobs=$(JOBS) run.dir=$(FIG4_DIR)/tune || true
 	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train --keys $(TUNED) \
 	  --order langevin,stanley,mala,hmc,gd --report results/figures/fig4_small_tune.md) && echo "best settings: $$best" && \
