@@ -144,7 +144,8 @@ TWIN_ITERS := 5000
 # (train.lr_decay_iters), and pick_best passes over a finished point whose |d| is running away at its end.
 # MALA and HMC also get lower EBM learning rates: measured (seed 0, MALA s = 1, 2,000 iterations) their
 # energies run away at every lr, sooner the larger it is (lr 2e-5 stopped at 866; 1e-5 and 5e-6 reached
-# |d| 339 and 57 by 1,450; 2.5e-6 |d| 4.4).
+# |d| 339 and 57 by 1,450; 2.5e-6 |d| 4.4); HMC s = 0.1 at 2,000: |d| 189, 28, 37, 9 for lr 2e-5, 1e-5,
+# 5e-6, 2.5e-6 (docs/figures/fig4_small_lr_grid.md).
 TUNED := sampler.step_size,sampler.th,sampler.gamma_times_s,sampler.n_steps,optim.lr
 TWIN_TUNE := 'sampler=zip(langevin,langevin,langevin,stanley,stanley,stanley,stanley,stanley,mala,mala,mala,mala,mala,hmc,hmc,hmc,hmc,hmc,gd,gd,gd)' \
   'sampler.step_size=zip(2,4,8,2,2,4,4,8,0.1,1,4,1,1,0.01,0.1,1,0.1,0.1,2,4,8)' \
