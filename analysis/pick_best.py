@@ -56,10 +56,12 @@ def main():
             it, d_values = series(f, "f_diff")  # logged every log.every iterations: its steps tell how far a run got
             status = read_attr(f, "status").split(":")[0]
             final_d = float(np.median(np.abs(d_values[-5:]))) if d_values is not None and len(d_values) else float("nan")
+            _, accept = series(f, "chain_accept_rate")  # MH samplers only: a chain that rejects everything is frozen
+            final_accept = float(np.median(accept[-5:])) if accept is not None and len(accept) else None
             limit = a.max_abs_d if a.max_abs_d is not None else float(config_value(cfg, "train.warn_abs_d") or 0)
             rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
                              status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
-                             iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d,
+                             iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d, final_accept=final_accept,
                              healthy=not limit > 0 or final_d <= limit))
     if not rows:
         raise SystemExit(f"pick_best: no run under {a.sweep}")
@@ -88,12 +90,13 @@ def main():
                  f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/pick_best.py. Each sampler's "
                  f"setting with the lowest final {a.metric} among runs that finished healthy (final \\|d\\| within the limit) "
                  f"is used for the figure (★).", "",
-                 f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | {a.metric} last | |",
-                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- | --- |"]
+                 f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | final acceptance | {a.metric} last | |",
+                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- | --- | --- |"]
         for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
             mark = "★" if best.get(r["sampler"]) is r else ""
             lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
-                         f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | {r['last']:.2f} | {mark} |")
+                         f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | "
+                         f"{'—' if r['final_accept'] is None else format(r['final_accept'], '.2f')} | {r['last']:.2f} | {mark} |")
         for s in samplers:
             if best[s]["status"] != "finished":
                 lines += ["", f"**{s}: no grid point finished**; the longest-lasting one is used."]

@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PICK_BEST = os.path.join(HERE, "..", "analysis", "pick_best.py")
 
 
-def fake_run(path, sampler, step, fid, d_end, status="finished", iters=500, warn_abs_d=5.0):
+def fake_run(path, sampler, step, fid, d_end, status="finished", iters=500, warn_abs_d=5.0, accept_end=None):
     os.makedirs(path)
     cfg = {"sampler": {"step_size": step}, "train": {"warn_abs_d": warn_abs_d}}
     with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
@@ -29,6 +29,9 @@ def fake_run(path, sampler, step, fid, d_end, status="finished", iters=500, warn
         f["scalars/f_diff/value"] = np.linspace(0.0, d_end, len(steps))
         f["scalars/fid_fmnist_train/step"] = np.array([0, iters])
         f["scalars/fid_fmnist_train/value"] = np.array([550.0, fid])
+        if accept_end is not None:  # MH samplers log their acceptance; the others do not
+            f["scalars/chain_accept_rate/step"] = steps
+            f["scalars/chain_accept_rate/value"] = np.linspace(0.9, accept_end, len(steps))
 
 
 class PickBest(unittest.TestCase):
@@ -66,6 +69,13 @@ class PickBest(unittest.TestCase):
         runs = [dict(sampler="gd", step=2, fid=150.0, d_end=8.0), dict(sampler="gd", step=4, fid=190.0, d_end=1.0)]
         self.assertEqual(self.pick(runs)[0], "sampler=zip(gd) ++sampler.step_size=zip(4)")
         self.assertEqual(self.pick(runs, "--max-abs-d", "10")[0], "sampler=zip(gd) ++sampler.step_size=zip(2)")
+
+    def test_report_shows_the_final_acceptance_of_mh_samplers_only(self):
+        _, md = self.pick([dict(sampler="mala", step=1, fid=500.0, d_end=1.0, accept_end=0.02),
+                           dict(sampler="langevin", step=8, fid=160.0, d_end=1.0)])
+        rows = {line.split("|")[1].strip(): line for line in md.splitlines() if line.startswith("| mala") or line.startswith("| langevin")}
+        self.assertIn("| 0.22 |", rows["mala"])  # median of the last 5 of 0.9 → 0.02 over 10 logs: 0.216
+        self.assertIn("| — |", rows["langevin"])
 
 
 if __name__ == "__main__":
