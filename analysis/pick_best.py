@@ -36,7 +36,7 @@ def override_text(value):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sweep")
+    ap.add_argument("sweep", nargs="+", help="sweep directories (their grid points are pooled)")
     ap.add_argument("--metric", required=True)
     ap.add_argument("--keys", required=True, help="comma-separated dotted config keys that were tuned")
     ap.add_argument("--order", default="", help="samplers in the order to print (default: as found)")
@@ -49,7 +49,7 @@ def main():
     keys = a.keys.split(",")
 
     rows = []
-    for d in run_dirs([a.sweep]):
+    for d in run_dirs(a.sweep):
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             cfg = run_config(f)
             steps, values = series(f, a.metric)
@@ -64,14 +64,14 @@ def main():
                              iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d, final_accept=final_accept,
                              healthy=not limit > 0 or final_d <= limit))
     if not rows:
-        raise SystemExit(f"pick_best: no run under {a.sweep}")
+        raise SystemExit(f"pick_best: no run under {' '.join(a.sweep)}")
 
     samplers = [s for s in a.order.split(",") if s] or list(dict.fromkeys(r["sampler"] for r in rows))
     best = {}
     for s in samplers:
         mine = [r for r in rows if r["sampler"] == s]
         if not mine:
-            raise SystemExit(f"pick_best: no run of sampler {s} under {a.sweep}")
+            raise SystemExit(f"pick_best: no run of sampler {s} under {' '.join(a.sweep)}")
         done = [r for r in mine if r["status"] == "finished"]
         healthy = [r for r in done if r["healthy"]]
         best[s] = (min(healthy, key=lambda r: r["last"]) if healthy else min(done, key=lambda r: r["last"]) if done
@@ -86,7 +86,7 @@ def main():
     print(" ".join(args))
 
     if a.report:
-        lines = [f"# Tuning grid: {a.sweep}", "",
+        lines = [f"# Tuning grid: {' '.join(a.sweep)}", "",
                  f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/pick_best.py. Each sampler's "
                  f"setting with the lowest final {a.metric} among runs that finished healthy (final \\|d\\| within the limit) "
                  f"is used for the figure (★).", "",

@@ -77,6 +77,17 @@ class PickBest(unittest.TestCase):
         self.assertIn("| 0.22 |", rows["mala"])  # median of the last 5 of 0.9 → 0.02 over 10 logs: 0.216
         self.assertIn("| — |", rows["langevin"])
 
+    def test_grid_points_of_several_sweeps_are_pooled(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for sweep, (step, fid) in (("a", (2, 200.0)), ("b", (8, 150.0))):
+                os.makedirs(os.path.join(tmp, sweep))
+                open(os.path.join(tmp, sweep, "sweep.yaml"), "w").write("jobs: []\n")
+                fake_run(os.path.join(tmp, sweep, "0"), sampler="gd", step=step, fid=fid, d_end=1.0)
+            out = subprocess.run([sys.executable, PICK_BEST, os.path.join(tmp, "a"), os.path.join(tmp, "b"),
+                                  "--metric", "fid_fmnist_train", "--keys", "sampler.step_size"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+            self.assertEqual(out, "sampler=zip(gd) ++sampler.step_size=zip(8)")
+
 
 if __name__ == "__main__":
     unittest.main()
