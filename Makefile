@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make reproduce-fig5  CelebA FID, five samplers (SCALE=paper: DATA_CELEBA, INCEPTION; small: fmnist stand-in)"
 	@echo "make reproduce-fig6  inpainting, STANLEY vs Langevin (SCALE=small: fmnist; paper: CelebA)"
 	@echo "make reproduce-ablations  th grid (rings, fmnist), K vs gradient evaluations, STANLEY gamma variants"
+	@echo "make reproduce-mh-check  can MALA/HMC train the Fig. 4 twin? more steps, persistent chains, warmer targets"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
@@ -257,6 +258,34 @@ reproduce-ablations: app
 	  'sampler.gamma_times_s=true,false' seed=$(SEEDS) jobs=$(JOBS) run.dir=results/ablations/gamma_rings || true
 	$(PYTHON) analysis/report_sweep.py results/ablations/gamma_rings --metric kl_samples --group label \
 	  --title "STANLEY γ variants (rings)" --out results/figures/ablation_gamma.png --report results/figures/ablation_gamma.md
+
+# Can an MH sampler train the Fig. 4 twin? MALA and HMC against the knobs that could rescue them, each
+# next to unadjusted Langevin at the same step and target (seed 0, then seeds 1-2 for the MALA points
+# and their Langevin controls; the first 1,000 iterations of the twin's 5,000-iteration schedule, Adam
+# 5e-5): K = 10 → 40 gradients per chain (MALA s = 1, 2; HMC 8 transitions), a true persistent chain
+# (bank 320: each chain advances every 10 iterations), the target 100× and 10^4× warmer (ε = 0.1, 1),
+# MALA's step adapted toward acceptance 0.574, and MALA K = 40 at lr 1e-5.
+MH_CHECK_DIR ?= results/mh_check
+MH_CHECK_RUN := experiment=fmnist scale=twin train.iters=1000 train.lr_decay_iters=5000 \
+  'eval.protocols=[train]' eval.every=500 jobs=$(JOBS)
+MH_CHECK_KEYS := sampler.step_size,sampler.n_steps,sampler.noise,train.init.bank_size,sampler.adapt_step,optim.lr,seed
+reproduce-mh-check: app
+	@mkdir -p results/figures
+	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(mala,mala,hmc,langevin,mala,langevin,mala,mala,langevin,mala,hmc,mala)' \
+	  'sampler.step_size=zip(1,2,0.1,1,1,1,1,1,0.01,0.01,0.1,1)' 'sampler.n_steps=zip(40,40,8,10,10,10,10,40,10,10,2,10)' \
+	  'sampler.noise=zip(0.01,0.01,0.01,0.01,0.1,0.1,0.01,0.01,1,1,0.1,0.01)' \
+	  'train.init.bank_size=zip(10000,10000,10000,10000,10000,10000,320,10000,10000,10000,10000,10000)' \
+	  '++optim.lr=zip(5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,1e-5,5e-5,5e-5,5e-5,5e-5)' \
+	  '++sampler.adapt_step=zip(false,false,false,false,false,false,false,false,false,false,false,true)' \
+	  seed=0 run.dir=$(MH_CHECK_DIR)/seed0 || true
+	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(mala,mala,mala,mala,langevin,langevin)' 'sampler.step_size=zip(1,1,1,1,1,1)' \
+	  'sampler.n_steps=zip(40,10,10,10,10,10)' 'sampler.noise=zip(0.01,0.1,0.01,0.01,0.01,0.1)' \
+	  'train.init.bank_size=zip(10000,10000,320,10000,10000,10000)' '++sampler.adapt_step=zip(false,false,false,true,false,false)' \
+	  optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12 || true
+	$(PYTHON) analysis/pick_best.py $(MH_CHECK_DIR)/seed0 $(MH_CHECK_DIR)/seeds12 --metric fid_fmnist_train \
+	  --keys $(MH_CHECK_KEYS) --order langevin,mala,hmc --report results/figures/fig4_small_mh_check.md > /dev/null
+	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seed0 --keys $(MH_CHECK_KEYS) \
+	  --title "MH samplers on the Fig. 4 twin (seed 0)" --out results/figures/fig4_small_mh_check.png
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).

@@ -65,14 +65,15 @@ def makefile_sweeps(makefile):
     values = dict(defined, **MAKE_VALUES)
     best = ""
     for line in joined.splitlines():
-        if "pick_best.py" in line:
+        if "best=$$(" in line and "pick_best.py" in line:  # only its captured output feeds $$best
             best = picked(line, values)
         at = line.find("$(STANLEY) run -m")
         if at < 0:
             continue
         command = line[at:].split("||")[0].split(";")[0].strip()
-        for k, v in values.items():
-            command = command.replace(k, v)
+        for _ in range(3):  # a variable's value may name another variable
+            for k, v in values.items():
+                command = command.replace(k, v)
         command = command.replace("$$best", best)
         yield command.replace("$(STANLEY)", "build/stanley")
 
