@@ -286,6 +286,8 @@ reproduce-mh-check: app
 	  --keys $(MH_CHECK_KEYS) --order langevin,mala,hmc --report results/figures/fig4_small_mh_check.md > /dev/null
 	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seed0 --keys $(MH_CHECK_KEYS) \
 	  --title "MH samplers on the Fig. 4 twin (seed 0)" --out results/figures/fig4_small_mh_check.png
+	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seeds12 --keys $(MH_CHECK_KEYS) \
+	  --title "MH samplers on the Fig. 4 twin (seeds 1, 2)" --out results/figures/fig4_small_mh_check_seeds12.png
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).

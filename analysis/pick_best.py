@@ -62,6 +62,7 @@ def main():
             rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
                              status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
                              iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d, final_accept=final_accept,
+                             max_d=float(np.max(np.abs(d_values))) if d_values is not None and len(d_values) else float("nan"),
                              healthy=not limit > 0 or final_d <= limit))
     if not rows:
         raise SystemExit(f"pick_best: no run under {' '.join(a.sweep)}")
@@ -90,12 +91,12 @@ def main():
                  f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/pick_best.py. Each sampler's "
                  f"setting with the lowest final {a.metric} among runs that finished healthy (final \\|d\\| within the limit) "
                  f"is used for the figure (★).", "",
-                 f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | final acceptance | {a.metric} last | |",
-                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- | --- | --- |"]
+                 f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | max \\|d\\| | final acceptance | {a.metric} last | |",
+                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- | --- | --- | --- |"]
         for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
             mark = "★" if best.get(r["sampler"]) is r else ""
             lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
-                         f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | "
+                         f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | {r['max_d']:.3g} | "
                          f"{'—' if r['final_accept'] is None else format(r['final_accept'], '.2f')} | {r['last']:.2f} | {mark} |")
         for s in samplers:
             if best[s]["status"] != "finished":

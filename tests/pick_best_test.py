@@ -75,6 +75,7 @@ class PickBest(unittest.TestCase):
                            dict(sampler="langevin", step=8, fid=160.0, d_end=1.0)])
         rows = {line.split("|")[1].strip(): line for line in md.splitlines() if line.startswith("| mala") or line.startswith("| langevin")}
         self.assertIn("| 0.22 |", rows["mala"])  # median of the last 5 of 0.9 → 0.02 over 10 logs: 0.216
+        self.assertIn("| 0.778 | 1 |", rows["mala"])  # final |d| (median of the last 5), then the largest
         self.assertIn("| — |", rows["langevin"])
 
     def test_grid_points_of_several_sweeps_are_pooled(self):
