@@ -260,8 +260,8 @@ reproduce-ablations: app
 	  --title "STANLEY γ variants (rings)" --out results/figures/ablation_gamma.png --report results/figures/ablation_gamma.md
 
 # Can an MH sampler train the Fig. 4 twin? MALA and HMC against the knobs that could rescue them, each
-# next to unadjusted Langevin at the same step and target (seed 0, then seeds 1-2 for the MALA points
-# and their Langevin controls; the first 1,000 iterations of the twin's 5,000-iteration schedule, Adam
+# next to unadjusted Langevin at the same step and target (seed 0, then seeds 1-2 for the MALA and HMC
+# points and the Langevin controls; the first 1,000 iterations of the twin's 5,000-iteration schedule, Adam
 # 5e-5): K = 10 → 40 gradients per chain (MALA s = 1, 2; HMC 8 transitions), a true persistent chain
 # (bank 320: each chain advances every 10 iterations), the target 100× and 10^4× warmer (ε = 0.1, 1),
 # MALA's step adapted toward acceptance 0.574, and MALA K = 40 at lr 1e-5.
@@ -282,11 +282,13 @@ reproduce-mh-check: app
 	  'sampler.n_steps=zip(40,10,10,10,10,10)' 'sampler.noise=zip(0.01,0.1,0.01,0.01,0.01,0.1)' \
 	  'train.init.bank_size=zip(10000,10000,320,10000,10000,10000)' '++sampler.adapt_step=zip(false,false,false,true,false,false)' \
 	  optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12 || true
-	$(PYTHON) analysis/pick_best.py $(MH_CHECK_DIR)/seed0 $(MH_CHECK_DIR)/seeds12 --metric fid_fmnist_train \
+	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(hmc,hmc)' sampler.step_size=0.1 'sampler.n_steps=zip(8,2)' \
+	  'sampler.noise=zip(0.01,0.1)' '++sampler.adapt_step=false' optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12_hmc || true
+	$(PYTHON) analysis/pick_best.py $(MH_CHECK_DIR)/seed0 $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc --metric fid_fmnist_train \
 	  --keys $(MH_CHECK_KEYS) --order langevin,mala,hmc --report results/figures/fig4_small_mh_check.md > /dev/null
 	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seed0 --keys $(MH_CHECK_KEYS) \
 	  --title "MH samplers on the Fig. 4 twin (seed 0)" --out results/figures/fig4_small_mh_check.png
-	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seeds12 --keys $(MH_CHECK_KEYS) \
+	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc --keys $(MH_CHECK_KEYS) \
 	  --title "MH samplers on the Fig. 4 twin (seeds 1, 2)" --out results/figures/fig4_small_mh_check_seeds12.png
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
