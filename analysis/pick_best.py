@@ -11,9 +11,9 @@ and the best fid of its lr grid, |d| 339 by 1,450 and 456 at 2,000), so a finish
 away ranks after every healthy one.
 
 Prints the winners as sweep overrides for `stanley run -m` (zip over the tuned --keys), and writes a
-Markdown table of the whole grid with the winners marked.
+Markdown table of the whole grid with the winners marked (final and largest |d|, final MH acceptance).
 
-usage: pick_best.py TUNE_SWEEP_DIR --metric fid_fmnist_train --keys sampler.step_size,sampler.th
+usage: pick_best.py TUNE_SWEEP_DIR [MORE_SWEEP_DIRS...] --metric fid_fmnist_train --keys sampler.step_size,sampler.th
                     [--order langevin,stanley,mala,hmc,gd] [--report tune.md] [--repeat N]
 All zip() lists of a sweep pair up element by element, so a product with other settings is written
 out: --repeat 4 with 'sampler.n_steps=zip(5,10,20,40,5,10,20,40)' gives each sampler the four Ks.
