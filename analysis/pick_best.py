@@ -55,14 +55,15 @@ def main():
             steps, values = series(f, a.metric)
             it, d_values = series(f, "f_diff")  # logged every log.every iterations: its steps tell how far a run got
             status = read_attr(f, "status").split(":")[0]
-            final_d = float(np.median(np.abs(d_values[-5:]))) if d_values is not None and len(d_values) else float("nan")
+            abs_d = np.abs(d_values) if d_values is not None and len(d_values) else np.array([np.nan])
+            final_d = float(np.median(abs_d[-5:]))
             _, accept = series(f, "chain_accept_rate")  # MH samplers only: a chain that rejects everything is frozen
             final_accept = float(np.median(accept[-5:])) if accept is not None and len(accept) else None
             limit = a.max_abs_d if a.max_abs_d is not None else float(config_value(cfg, "train.warn_abs_d") or 0)
             rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
                              status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
-                             iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d, final_accept=final_accept,
-                             max_d=float(np.max(np.abs(d_values))) if d_values is not None and len(d_values) else float("nan"),
+                             iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d,
+                             max_d=float(abs_d.max()), final_accept=final_accept,
                              healthy=not limit > 0 or final_d <= limit))
     if not rows:
         raise SystemExit(f"pick_best: no run under {' '.join(a.sweep)}")

@@ -51,7 +51,7 @@ def main():
         line, = ax_d.plot(r["it"], np.maximum(r["d"], 1e-3), lw=1, label=r["label"], color=colors[i % len(colors)])
         if r["diverged"]:
             ax_d.plot(r["it"][-1], max(r["d"][-1], 1e-3), "x", color=line.get_color(), ms=8, mew=2)
-        if has_mh and r["acc"][0] is not None:
+        if r["acc"][0] is not None:
             axes[0][1].plot(r["acc"][0], r["acc"][1], lw=1, color=line.get_color(), label=r["label"])
     ax_d.set_yscale("log")
     ax_d.set_xlabel("iteration")
@@ -62,8 +62,8 @@ def main():
         axes[0][1].set_ylabel("MH acceptance rate")
         axes[0][1].set_ylim(-0.02, 1.02)
         axes[0][1].set_title("Metropolis acceptance (MH samplers)")
-    # Below the panels: runaway curves fill every corner of the plots.
     fig.tight_layout()
+    # Below the panels: runaway curves fill every corner of the plots.
     fig.legend(*ax_d.get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7,
                ncol=2 if has_mh else 1, frameon=False)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)

@@ -71,9 +71,12 @@ def makefile_sweeps(makefile):
         if at < 0:
             continue
         command = line[at:].split("||")[0].split(";")[0].strip()
-        for _ in range(3):  # a variable's value may name another variable
+        for _ in range(10):  # a variable's value may name another variable: expand until nothing changes
+            expanded = command
             for k, v in values.items():
                 command = command.replace(k, v)
+            if command == expanded:
+                break
         command = command.replace("$$best", best)
         yield command.replace("$(STANLEY)", "build/stanley")
 

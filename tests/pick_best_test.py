@@ -1,43 +1,24 @@
 #!/usr/bin/env python3
 """analysis/pick_best.py on synthetic tuning sweeps: which grid point wins, and the overrides it prints.
 
-Each fake run is a metrics.h5 with the attributes and scalars the program writes (config, sampler,
-status; scalars/<name>/{step,value}), so the selection rule is tested apart from training."""
+Each fake run (tests/fake_runs.py) is a metrics.h5 as the program writes it, so the selection rule is
+tested apart from training."""
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
-import h5py
-import numpy as np
-import yaml
+from fake_runs import fake_run, fake_sweep
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PICK_BEST = os.path.join(HERE, "..", "analysis", "pick_best.py")
 
 
-def fake_run(path, sampler, step, fid, d_end, status="finished", iters=500, warn_abs_d=5.0, accept_end=None):
-    os.makedirs(path)
-    cfg = {"sampler": {"step_size": step}, "train": {"warn_abs_d": warn_abs_d}}
-    with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
-        f.attrs["config"] = yaml.safe_dump(cfg)
-        f.attrs["sampler"] = sampler
-        f.attrs["status"] = status
-        steps = np.arange(50, iters + 1, 50)
-        f["scalars/f_diff/step"] = steps
-        f["scalars/f_diff/value"] = np.linspace(0.0, d_end, len(steps))
-        f["scalars/fid_fmnist_train/step"] = np.array([0, iters])
-        f["scalars/fid_fmnist_train/value"] = np.array([550.0, fid])
-        if accept_end is not None:  # MH samplers log their acceptance; the others do not
-            f["scalars/chain_accept_rate/step"] = steps
-            f["scalars/chain_accept_rate/value"] = np.linspace(0.9, accept_end, len(steps))
-
-
 class PickBest(unittest.TestCase):
     def pick(self, runs, *extra):
         with tempfile.TemporaryDirectory() as tmp:
-            open(os.path.join(tmp, "sweep.yaml"), "w").write("jobs: []\n")
+            fake_sweep(tmp)
             for i, r in enumerate(runs):
                 fake_run(os.path.join(tmp, str(i)), **r)
             report = os.path.join(tmp, "tune.md")
@@ -81,8 +62,7 @@ class PickBest(unittest.TestCase):
     def test_grid_points_of_several_sweeps_are_pooled(self):
         with tempfile.TemporaryDirectory() as tmp:
             for sweep, (step, fid) in (("a", (2, 200.0)), ("b", (8, 150.0))):
-                os.makedirs(os.path.join(tmp, sweep))
-                open(os.path.join(tmp, sweep, "sweep.yaml"), "w").write("jobs: []\n")
+                fake_sweep(os.path.join(tmp, sweep))
                 fake_run(os.path.join(tmp, sweep, "0"), sampler="gd", step=step, fid=fid, d_end=1.0)
             out = subprocess.run([sys.executable, PICK_BEST, os.path.join(tmp, "a"), os.path.join(tmp, "b"),
                                   "--metric", "fid_fmnist_train", "--keys", "sampler.step_size"],

@@ -1,0 +1,36 @@
+"""Synthetic run and sweep directories for the analysis scripts' tests: a metrics.h5 with the attributes
+and scalars the program writes (config, sampler, status; scalars/<name>/{step,value}), so the scripts are
+tested apart from training."""
+import os
+
+import h5py
+import numpy as np
+import yaml
+
+
+def fake_sweep(path):
+    """A directory that run_dirs() reads as a sweep (its numbered subdirectories are the runs)."""
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "sweep.yaml"), "w") as f:
+        f.write("jobs: []\n")
+    return path
+
+
+def fake_run(path, sampler, d_end, step=1.0, fid=None, status="finished", iters=500, warn_abs_d=5.0, accept_end=None):
+    """d = f_diff rises linearly from 0 to d_end over the logs (every 50 iterations); fid_fmnist_train is
+    550 at iteration 0 and `fid` at the end; MH samplers (accept_end set) log an acceptance falling from 0.9."""
+    os.makedirs(path)
+    cfg = {"sampler": {"step_size": step}, "train": {"warn_abs_d": warn_abs_d}}
+    with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
+        f.attrs["config"] = yaml.safe_dump(cfg)
+        f.attrs["sampler"] = sampler
+        f.attrs["status"] = status
+        steps = np.arange(50, iters + 1, 50)
+        f["scalars/f_diff/step"] = steps
+        f["scalars/f_diff/value"] = np.linspace(0.0, d_end, len(steps))
+        if fid is not None:
+            f["scalars/fid_fmnist_train/step"] = np.array([0, iters])
+            f["scalars/fid_fmnist_train/value"] = np.array([550.0, fid])
+        if accept_end is not None:
+            f["scalars/chain_accept_rate/step"] = steps
+            f["scalars/chain_accept_rate/value"] = np.linspace(0.9, accept_end, len(steps))
