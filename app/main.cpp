@@ -18,6 +18,7 @@
 #include "experiments/registry.h"
 #include "io/atomic_file.h"
 #include "io/blas_kernels.h"
+#include "io/host_allocator.h"
 #include "io/config.h"
 #include "io/errors.h"
 #include "io/run_dir.h"
@@ -173,6 +174,7 @@ int report_failure(const std::string& kind, const std::string& detail) {
 
 int main(int argc, char** argv) {
   ensure_fast_blas_kernels(argv);
+  keep_freed_memory();
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     return run_command(args);

@@ -1,6 +1,7 @@
 #include "bench_support.h"
 
 #include "io/blas_kernels.h"
+#include "io/host_allocator.h"
 #include "models/sampling_precision.h"
 
 namespace stanley::bench {
@@ -27,9 +28,11 @@ SamplerPtr build_sampler(const std::string& name, const std::string& overrides) 
 
 int run_benchmarks(int argc, char** argv, void (*register_all)()) {
   ensure_fast_blas_kernels(argv);
+  const bool kept = keep_freed_memory();
   register_all();
   benchmark::Initialize(&argc, argv);
   benchmark::AddCustomContext("blas_core", blas_core());
+  benchmark::AddCustomContext("freed_memory", kept ? "kept (io/host_allocator.h)" : "glibc default");
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
