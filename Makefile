@@ -264,7 +264,8 @@ reproduce-ablations: app
 # points and the Langevin controls; the first 1,000 iterations of the twin's 5,000-iteration schedule, Adam
 # 5e-5): K = 10 → 40 gradients per chain (MALA s = 1, 2; HMC 8 transitions), a true persistent chain
 # (bank 320: each chain advances every 10 iterations), the target 100× and 10^4× warmer (ε = 0.1, 1),
-# MALA's step adapted toward acceptance 0.574, and MALA K = 40 at lr 1e-5.
+# MALA's step adapted toward acceptance 0.574, and MALA K = 40 at lr 1e-5. Last, HMC with 8 transitions at
+# lr 2e-5 over seeds 0-2: at 5e-5 seeds 1-2 train and seed 0 runs away.
 MH_CHECK_DIR ?= results/mh_check
 MH_CHECK_RUN := experiment=fmnist scale=twin train.iters=1000 train.lr_decay_iters=5000 \
   'eval.protocols=[train]' eval.every=500 jobs=$(JOBS)
@@ -284,12 +285,16 @@ reproduce-mh-check: app
 	  optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12 || true
 	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(hmc,hmc)' sampler.step_size=0.1 'sampler.n_steps=zip(8,2)' \
 	  'sampler.noise=zip(0.01,0.1)' '++sampler.adapt_step=false' optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12_hmc || true
-	$(PYTHON) analysis/pick_best.py $(MH_CHECK_DIR)/seed0 $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc --metric fid_fmnist_train \
+	$(STANLEY) run -m $(MH_CHECK_RUN) sampler=hmc sampler.step_size=0.1 sampler.n_steps=8 sampler.noise=0.01 \
+	  '++sampler.adapt_step=false' optim.lr=2e-5 seed=0,1,2 run.dir=$(MH_CHECK_DIR)/hmc_lr2e5 || true
+	$(PYTHON) analysis/pick_best.py $(MH_CHECK_DIR)/seed0 $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc $(MH_CHECK_DIR)/hmc_lr2e5 --metric fid_fmnist_train \
 	  --keys $(MH_CHECK_KEYS) --order langevin,mala,hmc --report results/figures/fig4_small_mh_check.md > /dev/null
 	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seed0 --keys $(MH_CHECK_KEYS) \
 	  --title "MH samplers on the Fig. 4 twin (seed 0)" --out results/figures/fig4_small_mh_check.png
 	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc --keys $(MH_CHECK_KEYS) \
 	  --title "MH samplers on the Fig. 4 twin (seeds 1, 2)" --out results/figures/fig4_small_mh_check_seeds12.png
+	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/hmc_lr2e5 --keys $(MH_CHECK_KEYS) \
+	  --title "HMC, 8 transitions, lr 2e-5 (seeds 0-2)" --out results/figures/fig4_small_mh_check_hmc_lr2e5.png
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).
