@@ -73,7 +73,11 @@ void ImageEbmExperiment::run(RunContext& ctx) {
     ctx.dir.log(line);
     fmt::print(stderr, "{}\n", line);
   });
-  const std::string headline = fid_.extractors.empty() ? "" : "fid_" + fid_.extractors.front()->name();
+  // The progress line shows the chains as training runs them when that protocol is scored: it is what the
+  // figures report, and short-run FID of a bank-trained model says little about it.
+  const auto shown = std::find_if(protocols_.begin(), protocols_.end(), [](const auto& p) { return p.first == Protocol::kTrain; });
+  const std::string suffix = shown != protocols_.end() ? shown->second : protocols_.front().second;
+  const std::string headline = fid_.extractors.empty() ? "" : "fid_" + fid_.extractors.front()->name() + suffix;
   trainer_->set_evaluator([this, &ctx](std::int64_t it) { return evaluate(ctx, it); }, headline);
   trainer_->set_negatives_hook([this, &ctx](std::int64_t it, const torch::Tensor& z) { save_negatives(ctx, it, z); });
   trainer_->run(ctx);

@@ -54,6 +54,8 @@ TEST(ImageEndToEnd, StabilisersAndProtocols) {
       "eval.protocols=[noise,train] eval.data_floor=true"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("warning: iteration 20: |d|"), std::string::npos) << r.output;
+  // With both protocols scored, the progress line shows the one training uses.
+  EXPECT_NE(r.output.find("| fid_fmnist_train="), std::string::npos) << r.output;
   H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
   for (double v : h5.read_doubles("/samples/20")) {
     ASSERT_GE(v, -0.5);
