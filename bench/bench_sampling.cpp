@@ -8,6 +8,7 @@
 
 #include "bench_support.h"
 #include "io/blas_kernels.h"
+#include "random/draws.h"
 #include "training/generators.h"
 
 using namespace stanley;
@@ -36,7 +37,7 @@ void transition(benchmark::State& state, const Case& c) {
   at::Generator gen = make_generator(torch::kCPU, 0);
   std::vector<std::int64_t> z_shape{c.batch};
   z_shape.insert(z_shape.end(), shape.begin(), shape.end());
-  torch::Tensor z = torch::rand(z_shape) * 2 - 1;
+  torch::Tensor z = draw::uniform(z_shape, gen, torch::kFloat32) * 2 - 1;
   for (auto _ : state) {
     z = sampler->sample(*sampled, z, 1, gen, nullptr);
     benchmark::DoNotOptimize(z.data_ptr());
@@ -54,7 +55,9 @@ void transition(benchmark::State& state, const Case& c) {
 void peak_gemm(benchmark::State& state, torch::Dtype dtype, int threads) {
   prepare_threads(threads);
   const std::int64_t n = 2048;
-  const torch::Tensor a = torch::randn({n, n}).to(dtype), b = torch::randn({n, n}).to(dtype);
+  at::Generator gen = make_generator(torch::kCPU, 0);
+  const torch::Tensor a = draw::normal({n, n}, gen, torch::kFloat32).to(dtype);
+  const torch::Tensor b = draw::normal({n, n}, gen, torch::kFloat32).to(dtype);
   torch::Tensor c = torch::empty({n, n}, dtype);
   for (auto _ : state) {
     torch::mm_out(c, a, b);

@@ -8,6 +8,7 @@
 #include "data/image_grid.h"
 #include "experiments/image_ebm.h"
 #include "metrics/reconstruction.h"
+#include "random/streams.h"
 #include "samplers/inpainting.h"
 
 namespace stanley {
@@ -23,7 +24,7 @@ class ImageInpaintExperiment : public ImageEbmExperiment {
     if (n <= 0 || n > test.images.size(0)) throw UserError(fmt::format("inpaint.n_images must be in 1..{}", test.images.size(0)));
     truth_ = to_unit_range(test.images.narrow(0, 0, n)).to(device);
     // The mask is fixed for the whole run (its own seed), so every evaluation scores the same holes.
-    at::Generator gen = at::detail::createCPUGenerator(cfg.get<long>("inpaint.seed"));
+    at::Generator gen = make_generator(torch::kCPU, cfg.get<std::uint64_t>("inpaint.seed"));
     mask_ = make_mask(cfg.get<std::string>("inpaint.mask"), cfg.get<double>("inpaint.fraction"), n, truth_.size(2),
                       truth_.size(3), gen).to(device);
   }

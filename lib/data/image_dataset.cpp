@@ -9,6 +9,7 @@
 #include "data/idx.h"
 #include "data/image_cache.h"
 #include "data/jpeg_folder.h"
+#include "random/draws.h"
 
 namespace fs = std::filesystem;
 
@@ -34,9 +35,9 @@ std::string ImageDataset::content_key(const ImageSet& set, const std::string& sp
 }
 
 torch::Tensor ImageDataset::batch(std::int64_t m, at::Generator& gen, const torch::Device& device) {
-  torch::Tensor idx = at::randint(0, set_.images.size(0), {m}, gen, torch::kLong);
+  torch::Tensor idx = draw::integers(0, set_.images.size(0), {m}, gen, torch::kCPU);
   torch::Tensor x = to_unit_range(set_.images.index_select(0, idx)).to(device);
-  if (noise_ > 0) x = x + noise_ * at::normal(0.0, 1.0, x.sizes(), gen, torch::kFloat32).to(device);
+  if (noise_ > 0) x = x + noise_ * draw::normal(x.sizes(), gen, x.options());
   return x;
 }
 

@@ -2,14 +2,16 @@
 
 #include <cmath>
 
+#include "random/draws.h"
+
 namespace stanley {
 
 torch::Tensor RingsDataset::batch(std::int64_t m, at::Generator& gen, const torch::Device& device) {
   const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
-  torch::Tensor ring = at::randint(0, static_cast<std::int64_t>(radii_.size()), {m}, gen, opts.dtype(torch::kLong));
+  torch::Tensor ring = draw::integers(0, static_cast<std::int64_t>(radii_.size()), {m}, gen, torch::kCPU);
   torch::Tensor radius = torch::tensor(radii_, opts).index_select(0, ring);
-  torch::Tensor r = radius + sd_ * at::normal(0.0, 1.0, {m}, gen, opts);
-  torch::Tensor theta = at::rand({m}, gen, opts) * (2 * M_PI);
+  torch::Tensor r = radius + sd_ * draw::normal({m}, gen, opts);
+  torch::Tensor theta = draw::uniform({m}, gen, opts) * (2 * M_PI);
   return torch::stack({r * torch::cos(theta), r * torch::sin(theta)}, 1).to(device);
 }
 

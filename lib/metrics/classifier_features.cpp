@@ -9,6 +9,8 @@
 #include "io/config.h"
 #include "io/progress.h"
 #include "io/yaml_tree.h"
+#include "random/draws.h"
+#include "random/streams.h"
 
 namespace fs = std::filesystem;
 
@@ -73,11 +75,7 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
   {
     // Initial weights from features.classifier.seed alone, not from wherever the run's global
     // generator stands; its state is restored so the run's own streams are untouched.
-    auto global = at::detail::getDefaultCPUGenerator();
-    const torch::Tensor saved = global.get_state();
-    global.set_current_seed(s.seed);
-    net_ = ClassifierNet(c, side, s.width, classes);
-    global.set_state(saved);
+    with_global_cpu_seed(s.seed, [&] { net_ = ClassifierNet(c, side, s.width, classes); });
   }
 
   // The jobs of a sweep start together: one trains the network, the others wait and load it.
@@ -93,13 +91,13 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     test_accuracy_ = acc.item<double>();
   } else {
     // Batches drawn from its own generator: the same data and settings give the same network.
-    at::Generator gen = at::detail::createCPUGenerator(s.seed);
+    at::Generator gen = make_generator(torch::kCPU, s.seed);
     torch::optim::Adam opt(net_->parameters(), torch::optim::AdamOptions(s.lr));
     const std::int64_t n = train.images.size(0), steps = (n + s.batch - 1) / s.batch;
     Progress progress(fmt::format("feature net {}", s.name), s.epochs * steps, 0);
     net_->train();
     for (std::int64_t e = 0; e < s.epochs; ++e) {
-      torch::Tensor order = at::randperm(n, gen, torch::kLong);
+      torch::Tensor order = draw::permutation(n, gen, torch::kCPU);
       for (std::int64_t k = 0; k < steps; ++k) {
         torch::Tensor idx = order.narrow(0, k * s.batch, std::min(s.batch, n - k * s.batch));
         torch::Tensor loss = torch::nn::functional::cross_entropy(

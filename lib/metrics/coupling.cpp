@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "random/draws.h"
+
 namespace stanley {
 namespace {
 
@@ -22,7 +24,7 @@ namespace {
 // Reflection-maximal coupling of N(mx, σ²I) and N(my, σ²I): the optimal coupling for a shared σ.
 std::pair<torch::Tensor, torch::Tensor> reflection_maximal(const GaussianKernel& kx, const GaussianKernel& ky,
                                                            const torch::Tensor& x, at::Generator& gen) {
-  const torch::Tensor log_u = at::rand({x.size(0)}, gen, x.options()).log();
+  const torch::Tensor log_u = draw::uniform({x.size(0)}, gen, x.options()).log();
   const torch::Tensor z = (kx.mean - ky.mean) / kx.std;
   const torch::Tensor xi = normal_like(x, gen);
   const torch::Tensor zn = z.flatten(1).norm(2, 1);
@@ -39,7 +41,7 @@ std::pair<torch::Tensor, torch::Tensor> reflection_maximal(const GaussianKernel&
 std::pair<torch::Tensor, torch::Tensor> rejection_maximal(const GaussianKernel& kx, const GaussianKernel& ky,
                                                           const torch::Tensor& x, at::Generator& gen) {
   const auto n = x.size(0);
-  const torch::Tensor log_u = at::rand({n}, gen, x.options()).log();
+  const torch::Tensor log_u = draw::uniform({n}, gen, x.options()).log();
   const torch::Tensor xn = kernel_draw(kx, normal_like(x, gen));
   const torch::Tensor meet = log_u + log_gaussian(xn, kx) <= log_gaussian(xn, ky);
   torch::Tensor yn = xn.clone();
@@ -47,7 +49,7 @@ std::pair<torch::Tensor, torch::Tensor> rejection_maximal(const GaussianKernel& 
   for (int attempt = 0; pending.any().item<bool>(); ++attempt) {
     if (attempt > 10000) throw std::runtime_error("rejection coupling did not terminate");
     const torch::Tensor cand = kernel_draw(ky, normal_like(x, gen));
-    const torch::Tensor lu = at::rand({n}, gen, x.options()).log();
+    const torch::Tensor lu = draw::uniform({n}, gen, x.options()).log();
     const torch::Tensor ok = pending & (lu + log_gaussian(cand, ky) > log_gaussian(cand, kx));
     yn = torch::where(per_chain(ok, x), cand, yn);
     pending = pending & ~ok;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "io/errors.h"
+#include "random/draws.h"
 
 namespace stanley {
 
@@ -25,8 +26,8 @@ KidResult kernel_inception_distance(const torch::Tensor& x, const torch::Tensor&
   const std::int64_t m = std::min({subset_size, x.size(0), y.size(0)});
   std::vector<double> values;
   for (std::int64_t i = 0; i < n_subsets; ++i) {
-    const torch::Tensor ix = at::randperm(x.size(0), gen, torch::kLong).narrow(0, 0, m);
-    const torch::Tensor iy = at::randperm(y.size(0), gen, torch::kLong).narrow(0, 0, m);
+    const torch::Tensor ix = draw::permutation(x.size(0), gen, x.device()).narrow(0, 0, m);
+    const torch::Tensor iy = draw::permutation(y.size(0), gen, y.device()).narrow(0, 0, m);
     values.push_back(mmd2_polynomial_unbiased(x.index_select(0, ix), y.index_select(0, iy)));
   }
   KidResult r;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/registry.h"
+#include "random/draws.h"
 
 namespace stanley {
 
@@ -70,8 +71,8 @@ torch::Tensor ChainInit::draw(std::int64_t m, const std::vector<std::int64_t>& s
   std::vector<std::int64_t> shape{m};
   shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
   const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
-  if (gaussian_noise_) return std_ * at::normal(0.0, 1.0, shape, gen, opts);
-  return low_ + (high_ - low_) * at::rand(shape, gen, opts);
+  if (gaussian_noise_) return std_ * draw::normal(shape, gen, opts);
+  return low_ + (high_ - low_) * draw::uniform(shape, gen, opts);
 }
 
 torch::Tensor ChainInit::from_bank(const torch::Tensor& slots, const std::vector<std::int64_t>& sample_shape,
@@ -82,7 +83,7 @@ torch::Tensor ChainInit::from_bank(const torch::Tensor& slots, const std::vector
   std::vector<std::int64_t> mask_shape(z0.dim(), 1);
   mask_shape[0] = m;
   const auto opts = torch::TensorOptions().device(device).dtype(torch::kFloat32);
-  torch::Tensor fresh = at::rand({m}, gen, opts).lt(reinit_).reshape(mask_shape);
+  torch::Tensor fresh = draw::uniform({m}, gen, opts).lt(reinit_).reshape(mask_shape);
   return torch::where(fresh, draw(m, sample_shape, gen, device), z0);
 }
 
@@ -91,7 +92,7 @@ torch::Tensor ChainInit::start(std::int64_t m, const std::vector<std::int64_t>& 
   if (kind_ == Kind::kData) return data_->batch(m, gen, device);
   if (kind_ != Kind::kPersistent) return draw(m, sample_shape, gen, device);
   if (!bank_.defined()) bank_ = draw(bank_size_, sample_shape, gen, device);
-  slots_ = at::randint(0, bank_size_, {m}, gen, torch::TensorOptions().device(device).dtype(torch::kLong));
+  slots_ = draw::integers(0, bank_size_, {m}, gen, device);
   return from_bank(slots_, sample_shape, gen, device);
 }
 
@@ -99,7 +100,7 @@ torch::Tensor ChainInit::peek(std::int64_t m, const std::vector<std::int64_t>& s
                               const torch::Device& device) const {
   if (kind_ == Kind::kData) return data_->batch(m, gen, device);
   if (kind_ != Kind::kPersistent || !bank_.defined()) return draw(m, sample_shape, gen, device);
-  const torch::Tensor slots = at::randint(0, bank_size_, {m}, gen, torch::TensorOptions().device(device).dtype(torch::kLong));
+  const torch::Tensor slots = draw::integers(0, bank_size_, {m}, gen, device);
   return from_bank(slots, sample_shape, gen, device);
 }
 

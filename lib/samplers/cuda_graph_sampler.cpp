@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 
 #include "io/errors.h"
+#include "random/draws.h"
+#include "random/streams.h"
 #include "samplers/wrapped_sampler.h"
 
 #ifdef STANLEY_WITH_CUDA
 #include <ATen/cuda/CUDAEvent.h>
-#include <ATen/cuda/CUDAGeneratorImpl.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -88,14 +89,12 @@ class CudaGraphSampler : public WrappedSampler {
   // run's sampler stream so that a run stays one function of its seed.
   at::Generator default_generator(const torch::Tensor& z0, at::Generator& run_gen) {
     if (!seeded_) {
-      generator_ = at::cuda::detail::getDefaultCUDAGenerator(z0.device().index());
+      generator_ = stanley::default_generator(z0.device());
       std::lock_guard<std::mutex> lock(generator_.mutex());
       if (pending_rng_.defined()) {
         generator_.set_state(pending_rng_);
       } else {
-        const auto seed = at::randint(1LL << 62, {1}, run_gen, torch::TensorOptions(torch::kLong).device(run_gen.device()))
-                              .item<std::int64_t>();  // once per run
-        generator_.set_current_seed(static_cast<std::uint64_t>(seed));
+        generator_.set_current_seed(draw::seed_from(run_gen));  // once per run
       }
       seeded_ = true;
     }

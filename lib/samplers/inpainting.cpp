@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "random/draws.h"
+
 namespace stanley {
 
 torch::Tensor make_mask(const std::string& kind, double fraction, std::int64_t n, std::int64_t h, std::int64_t w,
@@ -14,7 +16,7 @@ torch::Tensor make_mask(const std::string& kind, double fraction, std::int64_t n
   } else if (kind == "half") {
     mask.narrow(2, h / 2, h - h / 2).zero_();
   } else if (kind == "random") {
-    mask = at::rand({n, 1, h, w}, gen, torch::kFloat32).ge(fraction).to(torch::kFloat32);
+    mask = draw::uniform({n, 1, h, w}, gen, torch::kFloat32).ge(fraction).to(torch::kFloat32);
   } else {
     throw UserError(fmt::format("inpaint.mask: '{}' is not one of box, half, random", kind));
   }
