@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test test-all demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test gpu-check demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -21,6 +21,7 @@ help:
 	@echo "make reproduce-ablations  th grid (rings, fmnist), K vs gradient evaluations, STANLEY gamma variants"
 	@echo "make reproduce-mh-check  can MALA/HMC train the Fig. 4 twin? more steps, persistent chains, warmer targets"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
+	@echo "make gpu-check       on a GPU machine after scripts/build_cuda.sh: every path on CUDA, iteration times, shared-GPU throughput"
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
@@ -160,19 +161,28 @@ TWIN_TUNE := 'sampler=zip(langevin,langevin,langevin,stanley,stanley,stanley,sta
   'optim.lr=zip(5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,1e-5,2.5e-6,5e-5,5e-5,5e-5,1e-5,2.5e-6,5e-5,5e-5,5e-5)' \
   '++sampler.adapt_step=false'
 DEVICE ?= cuda
+# PAPER_SCALE=paper: the paper's settings as written; paper_stable: with the Fashion-MNIST twin's stabilisers
+# (configs/experiment/cifar10.yaml). DRY_RUN=1: list every job with its estimated GPU-hours, run nothing.
+PAPER_SCALE ?= paper
+DRY_RUN ?=
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
 INCEPTION ?=
 reproduce-fig4: app
-ifeq ($(SCALE),paper)
+ifeq ($(SCALE)$(if $(DRY_RUN),dry),paperdry)
+	for exp in cifar10 flowers; do \
+	  $(STANLEY) run -m experiment=$$exp scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
+	    run.dir=results/fig4/$(PAPER_SCALE)_$$exp --dry-run || exit 1; \
+	done
+else ifeq ($(SCALE),paper)
 	@test -n "$(INCEPTION)" || { echo "reproduce-fig4: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
 	@test -d "$(DATA_CIFAR10)" || { echo "reproduce-fig4: no CIFAR-10 at $(DATA_CIFAR10) (expects cifar-10-batches-bin/; set DATA_CIFAR10)"; exit 2; }
 	@test -d "$(DATA_FLOWERS)" || { echo "reproduce-fig4: no Flowers 102 at $(DATA_FLOWERS) (expects jpg/; set DATA_FLOWERS)"; exit 2; }
 	for exp in cifar10 flowers; do \
 	  root=$$( [ $$exp = cifar10 ] && echo $(DATA_CIFAR10) || echo $(DATA_FLOWERS) ); \
-	  $(STANLEY) run -m experiment=$$exp scale=paper sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
-	    data.root=$$root features.inception.path=$(INCEPTION) run.dir=results/fig4/paper_$$exp || true; \
-	  $(PYTHON) analysis/report_sweep.py results/fig4/paper_$$exp --metric fid_inception --group sampler \
+	  $(STANLEY) run -m experiment=$$exp scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
+	    data.root=$$root features.inception.path=$(INCEPTION) run.dir=results/fig4/$(PAPER_SCALE)_$$exp || true; \
+	  $(PYTHON) analysis/report_sweep.py results/fig4/$(PAPER_SCALE)_$$exp --metric fid_inception --group sampler \
 	    --title "Fig. 4 ($$exp)" --out results/figures/fig4_$$exp.png --report results/figures/fig4_$$exp.md; \
 	done
 else
@@ -209,12 +219,15 @@ endif
 # SCALE=small: its CPU stand-in, Fashion-MNIST at scale=small (400 iterations), one seed per sampler.
 DATA_CELEBA ?= data/celeba
 reproduce-fig5: app
-ifeq ($(SCALE),paper)
+ifeq ($(SCALE)$(if $(DRY_RUN),dry),paperdry)
+	$(STANLEY) run -m experiment=celeba scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
+	  run.dir=results/fig5/$(PAPER_SCALE) --dry-run
+else ifeq ($(SCALE),paper)
 	@test -n "$(INCEPTION)" || { echo "reproduce-fig5: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
 	@test -d "$(DATA_CELEBA)" || { echo "reproduce-fig5: no CelebA at $(DATA_CELEBA) (expects img_align_celeba/ and list_eval_partition.txt; set DATA_CELEBA)"; exit 2; }
-	$(STANLEY) run -m experiment=celeba scale=paper sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
-	  data.root=$(DATA_CELEBA) features.inception.path=$(INCEPTION) run.dir=results/fig5/paper || true
-	$(PYTHON) analysis/report_sweep.py results/fig5/paper --metric fid_inception --group sampler \
+	$(STANLEY) run -m experiment=celeba scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
+	  data.root=$(DATA_CELEBA) features.inception.path=$(INCEPTION) run.dir=results/fig5/$(PAPER_SCALE) || true
+	$(PYTHON) analysis/report_sweep.py results/fig5/$(PAPER_SCALE) --metric fid_inception --group sampler \
 	  --title "Fig. 5 (CelebA)" --out results/figures/fig5.png --report results/figures/fig5.md
 else
 	$(STANLEY) run -m experiment=fmnist scale=small 'sampler=zip(langevin,stanley,mala,hmc,gd)' \
@@ -226,11 +239,14 @@ endif
 
 # Paper Fig. 6: inpainting, STANLEY vs Langevin: inpaint_psnr curves (grids under each run's samples/).
 reproduce-fig6: app
-ifeq ($(SCALE),paper)
+ifeq ($(SCALE)$(if $(DRY_RUN),dry),paperdry)
+	$(STANLEY) run -m experiment=celeba_inpaint scale=$(PAPER_SCALE) sampler=langevin,stanley seed=$(SEEDS) device=$(DEVICE) \
+	  run.dir=results/fig6/$(PAPER_SCALE) --dry-run
+else ifeq ($(SCALE),paper)
 	@test -d "$(DATA_CELEBA)" || { echo "reproduce-fig6: no CelebA at $(DATA_CELEBA) (set DATA_CELEBA)"; exit 2; }
-	$(STANLEY) run -m experiment=celeba_inpaint scale=paper sampler=langevin,stanley seed=$(SEEDS) device=$(DEVICE) \
-	  data.root=$(DATA_CELEBA) run.dir=results/fig6/paper || true
-	$(PYTHON) analysis/report_sweep.py results/fig6/paper --metric inpaint_psnr --group sampler --higher-is-better \
+	$(STANLEY) run -m experiment=celeba_inpaint scale=$(PAPER_SCALE) sampler=langevin,stanley seed=$(SEEDS) device=$(DEVICE) \
+	  data.root=$(DATA_CELEBA) run.dir=results/fig6/$(PAPER_SCALE) || true
+	$(PYTHON) analysis/report_sweep.py results/fig6/$(PAPER_SCALE) --metric inpaint_psnr --group sampler --higher-is-better \
 	  --title "Fig. 6 (CelebA inpainting)" --out results/figures/fig6.png --report results/figures/fig6.md
 else
 	$(STANLEY) run -m experiment=fmnist_inpaint scale=small sampler=langevin,stanley seed=$(SEEDS) jobs=$(JOBS) \
@@ -307,6 +323,18 @@ reproduce-ergodicity: app
 	    --title "$$m along training (rings)" --out results/figures/ergodicity_$$m.png \
 	    --report results/figures/ergodicity_$$m.md || true; \
 	done
+
+# On a GPU machine: scripts/build_cuda.sh builds $(GPU_BUILD) against python3's CUDA torch, then this runs every
+# experiment, sampler and precision on CUDA, a kill-and-resume, the iteration timings beside PyTorch-Python and
+# the throughput of twin jobs sharing the GPU; the table goes to results/gpu_check/gpu_check.md. Data: synthetic
+# files in the real formats (scripts/make_gpu_fixtures.py) and Debian's Fashion-MNIST, in GPU_FIXTURES. A CPU
+# build refuses with one line.
+GPU_BUILD ?= build-cuda
+GPU_FIXTURES ?= build-gpu/fixtures
+GPU_PYTHON ?= python3
+gpu-check:
+	@$(GPU_PYTHON) scripts/gpu_check.py --build $(GPU_BUILD) --fixtures $(GPU_FIXTURES) --python $(GPU_PYTHON) \
+	  --out results/gpu_check
 
 # Google Benchmark programs (run them on an otherwise idle machine: two threads on busy cores measure
 # the scheduler, not the code). JSON under results/bench/; bench/README.md says what they found.

@@ -46,7 +46,7 @@ void prepare_threads(int threads) {
 
 EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std::string& name,
                         const std::vector<std::int64_t>& sample_shape, const std::string& overrides,
-                        const std::string& precision) {
+                        const std::string& precision, const torch::Device& device) {
   if (precision == "fp32") return net;
   const bool bf16 = precision.rfind("bf16", 0) == 0;
   if (bf16 && !cpu_has_avx512_bf16()) {
@@ -55,7 +55,9 @@ EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std
   }
   // "bf16" is the suite's bf16 setting (with channels-last); "bf16_nchw" and "fp32_cl" take one change each.
   const bool channels_last = precision != "bf16_nchw";
-  return std::make_shared<SamplingPrecisionEnergy>(net, build_net(name, sample_shape, overrides),
+  EnergyPtr twin = build_net(name, sample_shape, overrides);
+  twin->to(device);
+  return std::make_shared<SamplingPrecisionEnergy>(net, twin,
                                                    SamplingPrecision{bf16 ? torch::kBFloat16 : torch::kFloat32, channels_last});
 }
 

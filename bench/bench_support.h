@@ -32,7 +32,7 @@ void prepare_threads(int threads);
 // without AVX512-BF16.
 EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std::string& name,
                         const std::vector<std::int64_t>& sample_shape, const std::string& overrides,
-                        const std::string& precision);
+                        const std::string& precision, const torch::Device& device = torch::kCPU);
 
 // Multiply-adds x 2 of one forward pass for one sample: Conv2d and Linear layers, in registration
 // order, which is the order the suite's nets apply them (LeakyReLU/ReLU/flatten are not counted).

@@ -8,6 +8,7 @@
 #include "data/image_grid.h"
 #include "metrics/feature_stats.h"
 #include "metrics/kid.h"
+#include "random/draws.h"
 #include "samplers/cuda_graph_sampler.h"
 
 namespace stanley {
@@ -135,7 +136,7 @@ std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std:
     const ImageSet real = split == data_->split() ? data_->images() : data_->load_split(split);
     at::Generator pick = make_generator(torch::kCPU, derive_seed(cfg_.get<std::uint64_t>("seed"), "eval/data_floor"));
     const std::int64_t n = std::min<std::int64_t>(eval_samples_, real.images.size(0));
-    const torch::Tensor idx = torch::randperm(real.images.size(0), pick).narrow(0, 0, n);
+    const torch::Tensor idx = draw::permutation(real.images.size(0), pick, torch::kCPU).narrow(0, 0, n);
     score(to_unit_range(real.images.index_select(0, idx)).to(device_), "_data", ctx.gens.eval, metrics);
   }
   for (const auto& [name, value] : diagnostics_.measure(*model_, trainer_->chain_init(), *data_, device_, iteration))

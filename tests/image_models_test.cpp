@@ -97,8 +97,16 @@ TEST(SamplingPrecision, RefusesWhatCannotWork) {
     SamplingPrecision::from_config(config("fp16", "langevin"), torch::kCPU, false);
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("expected fp32 or bf16"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("expected fp32, bf16 or auto"), std::string::npos) << e.what();
   }
+  // auto: fp32 on a CPU; on a GPU bf16 with channels-last, except for an MH test (a CUDA device can be
+  // named without one, and from_config only reads its type).
+  const torch::Device gpu(torch::kCUDA, 0);
+  EXPECT_TRUE(SamplingPrecision::from_config(config("auto", "langevin"), torch::kCPU, false).is_default());
+  const auto on_gpu = SamplingPrecision::from_config(config("auto", "stanley"), gpu, false);
+  EXPECT_EQ(on_gpu.dtype, torch::kBFloat16);
+  EXPECT_TRUE(on_gpu.channels_last);
+  EXPECT_TRUE(SamplingPrecision::from_config(config("auto", "mala"), gpu, true).is_default());
   if (!cpu_has_avx512_bf16()) GTEST_SKIP() << "no AVX512-BF16 here: bf16 is refused before the sampler check";
   EXPECT_EQ(SamplingPrecision::from_config(config("bf16", "langevin"), torch::kCPU, false).dtype, torch::kBFloat16);
   try {

@@ -2,8 +2,10 @@
 """The EBM iterations of bench/bench_pipeline.cpp in PyTorch-Python (Debian's python3-torch: the same
 libtorch): K Langevin steps from noise through autograd, a data batch, the contrastive loss, one Adam
 step. Prints the mean seconds per iteration over --seconds of work as JSON.
+cifar10_paper is the paper's CIFAR-10 iteration (5 conv 3x3 x 128 channels, ReLU, linear head; M = 64,
+K = 100), for a GPU (--device cuda; --bf16 runs the net under autocast, as a Python user would).
 
-usage: ebm_iteration.py rings|fmnist|fmnist_twin [--seconds 3]
+usage: ebm_iteration.py rings|fmnist|fmnist_twin|cifar10_paper [--seconds 3] [--device cpu|cuda] [--bf16]
 """
 import argparse
 import json
@@ -17,6 +19,7 @@ CASES = {  # name: (batch M, steps K, threads), as bench_pipeline.cpp
     "rings": (100, 100, 1),
     "fmnist": (64, 40, 2),
     "fmnist_twin": (32, 10, 1),
+    "cifar10_paper": (64, 100, 1),
 }
 
 
@@ -35,6 +38,14 @@ def vanilla_net(n_f=16):
                          nn.Conv2d(8 * n_f, 1, 4, 1, 0))
 
 
+def conv_stack(channels=128, layers=5, side=32):
+    mods, c_in = [], 3
+    for _ in range(layers):
+        mods += [nn.Conv2d(c_in, channels, 3, 1, 1), nn.ReLU()]
+        c_in = channels
+    return nn.Sequential(*mods, nn.Flatten(), nn.Linear(channels * side * side, 1))
+
+
 def rings_batch(m):
     radius = torch.tensor([1.0, 2.0, 3.0, 4.0])[torch.randint(4, (m,))] + 0.15 * torch.randn(m)
     angle = 2 * math.pi * torch.rand(m)
@@ -45,38 +56,51 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("case", choices=sorted(CASES))
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--bf16", action="store_true", help="the energy net under bf16 autocast")
     a = ap.parse_args()
+    dev = torch.device(a.device)
     m, k, threads = CASES[a.case]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     toy = a.case == "rings"
-    net = toy_mlp() if toy else vanilla_net()
+    paper = a.case == "cifar10_paper"
+    net = (toy_mlp() if toy else conv_stack() if paper else vanilla_net()).to(dev)
     step, noise = (0.14, 1.0) if toy else (2.0, 0.01)
     opt = torch.optim.Adam(net.parameters(), lr=1e-4)
-    shape = (m, 2) if toy else (m, 1, 28, 28)
+    shape = (m, 2) if toy else (m, 3, 32, 32) if paper else (m, 1, 28, 28)
+    autocast = torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=a.bf16)
+
+    def f(x):
+        with autocast:
+            return net(x).float()
 
     def iteration():
         for p in net.parameters():
             p.requires_grad_(False)
-        z = torch.randn(shape) if toy else torch.rand(shape) * 2 - 1
+        z = torch.randn(shape, device=dev) if toy else torch.rand(shape, device=dev) * 2 - 1
         for _ in range(k):
             z = z.detach().requires_grad_(True)
-            grad, = torch.autograd.grad(net(z).sum(), z)
+            grad, = torch.autograd.grad(f(z).sum(), z)
             z = z + 0.5 * step * grad + math.sqrt(step) * noise * torch.randn_like(z)
         for p in net.parameters():
             p.requires_grad_(True)
-        x = rings_batch(m) if toy else torch.rand(shape) * 2 - 1
-        loss = net(z.detach()).mean() - net(x).mean()
+        x = rings_batch(m).to(dev) if toy else torch.rand(shape, device=dev) * 2 - 1
+        loss = f(z.detach()).mean() - f(x).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
 
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     iteration()  # warm-up
+    sync()
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < a.seconds:
         iteration()
         n += 1
-    print(json.dumps({"case": a.case, "seconds_per_iteration": (time.perf_counter() - t0) / n, "iterations": n}))
+        sync()  # what a training loop that logs or checks its loss pays per iteration
+    print(json.dumps({"case": a.case, "device": a.device, "bf16": a.bf16,
+                      "seconds_per_iteration": (time.perf_counter() - t0) / n, "iterations": n}))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ torch::Device apply_runtime(const Config& cfg) {
   const int threads = cfg.get<int>("threads");
   cfg.require(threads >= 1, "threads", ">= 1");
   torch::set_num_threads(threads);
+  // cuDNN may otherwise pick algorithms that accumulate in a different order on every call.
+  const bool deterministic = cfg.get<bool>("deterministic", true);
+  at::globalContext().setDeterministicCuDNN(deterministic);
+  at::globalContext().setBenchmarkCuDNN(!deterministic);
   set_blas_threads(threads);
   return device;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "experiment/sweep_estimate.h"
 #include "experiment/sweep_local.h"
 #include "experiment/sweep_manifest.h"
 #include "experiment/sweep_slurm.h"
@@ -94,7 +95,22 @@ int run_sweep(const fs::path& config_dir, const std::vector<std::string>& args) 
 
   if (a.dry_run) {
     fmt::print("{} jobs into {} (launcher {}):\n", m.jobs.size(), dir.string(), a.launcher);
-    for (const auto& j : m.jobs) fmt::print("{:>4}  {}\n", j.id, fmt::join(j.overrides, " "));
+    // Hours per job from measured iteration times (configs/measured/iteration_ms.yaml), training only.
+    const auto measured = load_measured_iterations(config_dir);
+    double total = 0;
+    std::size_t unknown = 0;
+    std::string basis;
+    for (std::size_t i = 0; i < m.jobs.size(); ++i) {
+      const auto e = estimate_job(composed[i].root, measured);
+      fmt::print("{:>4}  {}{}\n", m.jobs[i].id, fmt::join(m.jobs[i].overrides, " "),
+                 e ? fmt::format("   ~{:.2f} h", e->hours) : std::string("   (no measured iteration time)"));
+      if (e) total += e->hours, basis = e->basis;
+      else ++unknown;
+    }
+    if (unknown < m.jobs.size())
+      fmt::print("estimated {:.1f} device-hours of training for {} jobs{} (scaled from {}; evaluation not included)\n",
+                 total, m.jobs.size() - unknown, unknown ? fmt::format(", {} jobs without a measurement", unknown) : "",
+                 basis);
     return 0;
   }
   if (fs::exists(dir / "sweep.yaml")) {

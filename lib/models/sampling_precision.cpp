@@ -18,12 +18,21 @@ bool cpu_has_avx512_bf16() {
 SamplingPrecision SamplingPrecision::from_config(const Config& cfg, const torch::Device& device, bool exact_sampler) {
   SamplingPrecision p;
   const auto name = cfg.get<std::string>("precision");
+  p.channels_last = cfg.get<bool>("channels_last");
+  if (name == "auto") {
+    // The GPU default for image nets: bf16 weights and channels-last input while sampling (tensor cores);
+    // fp32 where an MH test needs f to fp32 accuracy, and on a CPU.
+    if (device.is_cuda() && !exact_sampler) {
+      p.dtype = torch::kBFloat16;
+      p.channels_last = true;
+    }
+    return p;
+  }
   if (name == "bf16") {
     p.dtype = torch::kBFloat16;
   } else if (name != "fp32") {
-    throw UserError(fmt::format("precision={}: expected fp32 or bf16", name));
+    throw UserError(fmt::format("precision={}: expected fp32, bf16 or auto", name));
   }
-  p.channels_last = cfg.get<bool>("channels_last");
   if (p.dtype == torch::kBFloat16) {
     if (device.is_cpu() && !cpu_has_avx512_bf16())
       throw UserError("precision=bf16: this CPU has no AVX512-BF16 (no avx512_bf16 in /proc/cpuinfo); bf16 would be "

@@ -7,7 +7,7 @@
 namespace stanley {
 
 GaussianKernel LangevinSampler::step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
-  return {z + (0.5 * s_) * grad, torch::full({}, std::sqrt(s_) * eps_, z.options()), false};
+  return {torch::add(z, grad, 0.5 * s_), torch::full({}, std::sqrt(s_) * eps_, z.options()), false};  // z + (s/2)∇f, one kernel
 }
 
 SamplerPtr make_langevin(const Config& cfg) {

@@ -4,6 +4,7 @@
 
 #include "samplers/adapted_step.h"
 #include "samplers/cuda_graph_sampler.h"
+#include "random/draws.h"
 
 namespace stanley {
 
@@ -81,10 +82,17 @@ torch::Tensor GaussianStepSampler::sample(EnergyModel& energy, const torch::Tens
   torch::Tensor z = z0.detach();
   EnergyGrad eg = energy_and_grad(energy, z);
   begin(energy, z, eg.grad);
+  // All K steps' noise in one draw (one kernel launch instead of K on a GPU); gd has none.
+  torch::Tensor noise;
+  if (n_steps > 0 && temperature() > 0) {
+    std::vector<std::int64_t> sizes{n_steps};
+    sizes.insert(sizes.end(), z.sizes().begin(), z.sizes().end());
+    noise = draw::normal(sizes, gen, z.options());
+  }
   for (std::int64_t k = 0; k < n_steps; ++k) {
     if (k > 0) eg = energy_and_grad(energy, z);
     const GaussianKernel kn = step_kernel(z, eg.grad);
-    torch::Tensor next = kn.std.defined() ? kernel_draw(kn, normal_like(z, gen)) : kn.mean;
+    torch::Tensor next = noise.defined() && kn.std.defined() ? kernel_draw(kn, noise[k]) : kn.mean;
     if (trace) {
       record_common_stats(trace, eg, z, next);
       record_extra(trace, eg.grad);
@@ -100,7 +108,8 @@ torch::Tensor log_gaussian(const torch::Tensor& x, const GaussianKernel& k) {
   return -(0.5 * ((x - k.mean) / sd).pow(2) + sd.log()).flatten(1).sum(1);
 }
 
-torch::Tensor kernel_draw(const GaussianKernel& k, const torch::Tensor& noise) { return k.mean + k.std * noise; }
+// mean + std·noise as one fused kernel.
+torch::Tensor kernel_draw(const GaussianKernel& k, const torch::Tensor& noise) { return torch::addcmul(k.mean, k.std, noise); }
 
 torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
   std::vector<std::int64_t> view(like.dim(), 1);
@@ -111,7 +120,7 @@ torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
 MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
                            const EnergyGrad& at_y, const torch::Tensor& log_ratio, at::Generator& gen) {
   // A NaN ratio (an overflowing proposal) rejects.
-  const torch::Tensor accept = at::rand({z.size(0)}, gen, at_z.f.options()).log() < log_ratio;
+  const torch::Tensor accept = draw::uniform({z.size(0)}, gen, at_z.f.options()).log() < log_ratio;
   const torch::Tensor rows = per_chain(accept, z);
   return {torch::where(rows, y, z),
           {torch::where(accept, at_y.f, at_z.f), torch::where(per_chain(accept, at_z.grad), at_y.grad, at_z.grad)},
@@ -119,7 +128,7 @@ MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const
 }
 
 torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen) {
-  return at::normal(0.0, 1.0, like.sizes(), gen, like.options());
+  return draw::normal_like(like, gen);
 }
 
 }  // namespace stanley

@@ -17,8 +17,9 @@ torch::Tensor StanleySampler::gamma(const torch::Tensor& grad) const {
 }
 
 GaussianKernel StanleySampler::step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
-  const torch::Tensor g = o_.gamma_at == GammaAt::kEveryStep ? gamma(grad) : gamma_;
-  return {z + 0.5 * g * grad, o_.noise * g.sqrt(), true};
+  if (o_.gamma_at != GammaAt::kEveryStep) return {torch::addcmul(z, gamma_, grad, 0.5), noise_sd_, true};
+  const torch::Tensor g = gamma(grad);
+  return {torch::addcmul(z, g, grad, 0.5), o_.noise * g.sqrt(), true};
 }
 
 void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const torch::Tensor& grad0) {
@@ -26,6 +27,7 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
   if (o_.gamma_at == GammaAt::kChainStart || !previous_.defined()) {
     // The first iteration has no previous samples: γ from the chains' own start.
     gamma_ = gamma(grad0);
+    noise_sd_ = o_.noise * gamma_.sqrt();
     return;
   }
   // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
@@ -35,6 +37,7 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
     source = source.index_select(0, torch::arange(z0.size(0), source.options().dtype(torch::kLong)) % source.size(0));
   }
   gamma_ = gamma(energy_and_grad(energy, source).grad);
+  noise_sd_ = o_.noise * gamma_.sqrt();
 }
 
 void StanleySampler::end(const torch::Tensor& z) {

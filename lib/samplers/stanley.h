@@ -57,6 +57,7 @@ class StanleySampler : public GaussianStepSampler {
   torch::Tensor gamma_for_call(const torch::Tensor& grad) const;
   Options o_;
   torch::Tensor gamma_;     // fixed for the current call's K steps
+  torch::Tensor noise_sd_;  // ε·√γ for those steps
   torch::Tensor previous_;  // z_{t−1}: the last call's final states (previous_samples only)
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cmath>
@@ -184,14 +185,15 @@ void Trainer::run(RunContext& ctx) {
     }
     sampler_.load_state(sampler_state);
     ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
-  } else {
-    evaluate(ctx, 0);
+  } else if (s_.eval_every > 0) {
+    evaluate(ctx, 0);  // eval.every=0 turns evaluation off, the iteration-0 one included
   }
   model_->train();
   const auto shape = data_.sample_shape();
   Progress progress("train", s_.iters, start);
   auto t_log = std::chrono::steady_clock::now();
   std::int64_t it_log = start;
+  std::vector<double> ms_per_iteration;  // per logged interval: the timing `make gpu-check` reads from the log
 
   for (std::int64_t it = start + 1; it <= s_.iters; ++it) {
     const bool log_now = it % s_.log_every == 0;
@@ -243,6 +245,7 @@ void Trainer::run(RunContext& ctx) {
                                                (s_.n_steps * sampler_.gradients_per_step() + sampler_.gradients_per_call()));
       if (sampler_.adaptable()) ctx.metrics.scalar("sampler_step_size", it, sampler_.step_size());
       log_chain(ctx, it, trace, fd, fn);
+      if (it > it_log) ms_per_iteration.push_back(1e3 * secs / static_cast<double>(it - it_log));
       t_log = now;
       it_log = it;
     }
@@ -265,7 +268,13 @@ void Trainer::run(RunContext& ctx) {
   }
   progress.finish();
   ctx.metrics.flush();
-  ctx.dir.log(fmt::format("finished {} iterations at {:.2f} it/s", s_.iters, progress.rate()));
+  std::string median;
+  if (!ms_per_iteration.empty()) {
+    std::nth_element(ms_per_iteration.begin(), ms_per_iteration.begin() + ms_per_iteration.size() / 2, ms_per_iteration.end());
+    median = fmt::format("; median {:.3f} ms per iteration over {} logged intervals",
+                         ms_per_iteration[ms_per_iteration.size() / 2], ms_per_iteration.size());
+  }
+  ctx.dir.log(fmt::format("finished {} iterations at {:.2f} it/s{}", s_.iters, progress.rate(), median));
 }
 
 }  // namespace stanley
