@@ -38,8 +38,12 @@ elif ls "$debs"/*.deb >/dev/null 2>&1; then
   prefix=$build/prefix
   for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$prefix"; done
   lib=$prefix/usr/lib/x86_64-linux-gnu
+  # The prefix's own jconfig.h (in its multiarch folder) must win over a system one: Debian's libjpeg62
+  # headers with Ubuntu's jconfig.h compile code that libjpeg62 refuses at run time ("library is 62,
+  # caller expects 80"), measured on the H200 machine.
   cmake_args+=("-DCMAKE_PREFIX_PATH=$prefix/usr" "-DHDF5_ROOT=$lib/hdf5/serial"
-               "-DCMAKE_CXX_FLAGS=-idirafter $prefix/usr/include/x86_64-linux-gnu -DFMT_HEADER_ONLY=1")
+               "-DJPEG_INCLUDE_DIR=$prefix/usr/include" "-DJPEG_LIBRARY=$lib/libjpeg.so"
+               "-DCMAKE_CXX_FLAGS=-isystem $prefix/usr/include/x86_64-linux-gnu -DFMT_HEADER_ONLY=1")
   echo "export LD_LIBRARY_PATH=$lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" > "$build/env.sh"
   export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}  # the build runs test binaries to list their suites
   echo "build_cuda: unpacked $(ls "$debs"/*.deb | wc -l) Debian packages from $debs into $prefix"

@@ -4,7 +4,7 @@
 1. Every path runs on CUDA (jobs side by side): every experiment at scale=smoke with evaluation on
    (classifier FID, KID, and Inception FID through a random-weight export when torchvision is there),
    every sampler, sampler.cuda_graph on, fp32 / bf16 / channels-last, and a run killed with SIGKILL
-   and resumed that must end at an uninterrupted run's numbers (its last checkpoint byte for byte).
+   and resumed that must end at an uninterrupted run's numbers (its last checkpoint tensor by tensor).
 2. Iteration times alone on the GPU (median of a run's logged intervals): rings, the Fashion-MNIST
    twin and the CIFAR-10 paper iteration (synthetic CIFAR files), eager / CUDA graph / bf16 /
    channels-last, beside the same loop in PyTorch-Python (bench/reference/ebm_iteration.py).
@@ -21,7 +21,6 @@ import argparse
 import concurrent.futures
 import datetime
 import glob
-import hashlib
 import json
 import os
 import re
@@ -87,7 +86,7 @@ class Check:
 
     def probe(self):
         if not os.path.exists(self.stanley):
-            refuse(f"no {self.stanley}: build it on a GPU machine with scripts/build_cuda.sh (README \"GPU\")")
+            refuse(f"no {self.stanley}: build it on a GPU machine with scripts/build_cuda.sh (README \"On a GPU\")")
         row = self.run("probe", ["experiment=rings", "scale=smoke", "device=cuda", "train.iters=1", "eval.every=0"], 120)
         if row["rc"] != 0:
             refuse(f"{self.stanley} cannot run on CUDA here ({row.get('error', 'exit %d' % row['rc'])})")
@@ -157,17 +156,32 @@ class Check:
             row.update(rc=1, error="the run ended before a checkpoint appeared: nothing was killed")
             return [ref, row]
         r = subprocess.run(self.stanley_cmd(["resume", killed_dir]), capture_output=True, text=True, env=self.env)
-        last = "iter_0000400.pt"
-        same_ckpt = sha(os.path.join(ref_dir(self.runs, "resume/uninterrupted"), "checkpoints", last)) == \
-            sha(os.path.join(killed_dir, "checkpoints", last))
+        last = "checkpoints/iter_0000400.pt"
+        ref_run = os.path.join(self.runs, "resume", "uninterrupted")
+        same_ckpt, detail = self.same_checkpoint(os.path.join(ref_run, last), os.path.join(killed_dir, last))
         evals = lambda d: re.findall(r"eval iter (\d+):(.*)", read(os.path.join(d, "log.txt")))  # noqa: E731
-        same_eval = evals(ref_dir(self.runs, "resume/uninterrupted"))[-1:] == evals(killed_dir)[-1:]
+        same_eval = evals(ref_run)[-1:] == evals(killed_dir)[-1:]
         row.update(rc=r.returncode if r.returncode else (0 if same_ckpt and same_eval else 1), seconds=None,
-                   last_eval=f"killed after checkpoint {killed_at}; final checkpoint {'identical' if same_ckpt else 'DIFFERS'}"
-                             f", final metrics {'identical' if same_eval else 'DIFFER'}")
+                   last_eval=f"killed after checkpoint {killed_at}; final checkpoint {detail}; "
+                             f"final evaluation line {'identical' if same_eval else 'DIFFERS'}")
         if r.returncode:
             row["error"] = (r.stderr.strip().splitlines() or ["resume failed"])[-1][:300]
         return [ref, row]
+
+    def same_checkpoint(self, a, b):
+        """Tensor by tensor (python3's torch): model, generators, carried sampler state. The archive's bytes
+        differ between processes (the optimizer's state is keyed by parameter addresses), and so does
+        config_hash (the run directory is part of a run's identity)."""
+        code = ("import sys, torch\n"
+                "a, b = (torch.jit.load(f, map_location='cpu').state_dict() for f in sys.argv[1:3])\n"
+                "keys = [k for k in a if k != 'config_hash' and '0x' not in k]\n"
+                "bad = [k for k in keys if k not in b or not torch.equal(a[k], b[k])]\n"
+                "print(len(keys), ' '.join(bad))\n")
+        p = subprocess.run([self.a.python, "-c", code, a, b], capture_output=True, text=True, env=self.env)
+        if p.returncode != 0:
+            return False, "not compared: " + ((p.stderr.strip().splitlines() or ["python failed"])[-1])[:120]
+        n, *bad = p.stdout.split()
+        return (not bad and int(n) > 0), (f"{n} tensors identical" if not bad else f"differs in {' '.join(bad)[:120]}")
 
     # 2. Timing -----------------------------------------------------------------------------------------
     def timing_jobs(self):
@@ -244,18 +258,6 @@ def read(path):
             return f.read()
     except OSError:
         return ""
-
-
-def sha(path):
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return None
-
-
-def ref_dir(runs, name):
-    return os.path.join(runs, name)
 
 
 def gpu_name(env):
