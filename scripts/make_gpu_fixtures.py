@@ -47,7 +47,7 @@ def main():
     with open(os.path.join(celeba, "list_eval_partition.txt"), "w") as part:
         for i in range(1, a.jpegs + 1):
             picture(218, 178).save(os.path.join(celeba, "img_align_celeba", f"{i:06d}.jpg"), quality=90)
-            part.write(f"{i:06d}.jpg {0 if i <= a.jpegs * 0.8 else 1 if i <= a.jpegs * 0.9 else 2}\n")
+            part.write(f"{i:06d}.jpg {0 if i <= a.jpegs * 0.5 else 1 if i <= a.jpegs * 0.6 else 2}\n")  # test: 120 of 300
 
     if os.path.isdir(FMNIST):
         shutil.copytree(FMNIST, os.path.join(a.out, "fashion-mnist"), dirs_exist_ok=True)

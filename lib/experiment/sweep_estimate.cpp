@@ -49,6 +49,7 @@ std::vector<MeasuredIteration> load_measured_iterations(const fs::path& config_d
     m.n_steps = n["n_steps"].as<double>();
     m.values_per_sample = n["values_per_sample"].as<double>();
     m.ms = n["ms"].as<double>();
+    m.cuda_graph = n["cuda_graph"].as<bool>(false);
     out.push_back(m);
   }
   return out;
@@ -58,17 +59,21 @@ std::optional<JobEstimate> estimate_job(const YAML::Node& job, const std::vector
   const Config c(job);
   const std::string experiment = c.get<std::string>("experiment"), model = c.get<std::string>("model.name");
   const std::string device = device_type(c.get<std::string>("device"));
+  const bool graph = c.get<bool>("sampler.cuda_graph", false);
   const MeasuredIteration* best = nullptr;
+  int best_score = -1;
   for (const auto& m : measured) {
     if (m.model != model || m.device != device) continue;
-    if (!best || (m.experiment == experiment && best->experiment != experiment)) best = &m;
+    const int score = 2 * (m.cuda_graph == graph) + (m.experiment == experiment);
+    if (score > best_score) best = &m, best_score = score;
   }
   if (!best) return std::nullopt;
   const double work = c.get<double>("train.batch") * gradients_per_iteration(c) * values_per_sample(c);
   const double work0 = best->batch * best->n_steps * best->values_per_sample;
   JobEstimate e;
   e.hours = best->ms * (work / work0) * c.get<double>("train.iters") / 3.6e6;
-  e.basis = fmt::format("{} {} {:.4g} ms/it at M={:g} K={:g}{}{}", best->experiment, best->precision, best->ms, best->batch,
+  e.basis = fmt::format("{} {}{} {:.4g} ms/it at M={:g} K={:g}{}{}", best->experiment, best->precision,
+                        best->cuda_graph ? " graph" : "", best->ms, best->batch,
                         best->n_steps, best->gpu.empty() ? "" : ", " + best->gpu, best->date.empty() ? "" : " " + best->date);
   return e;
 }

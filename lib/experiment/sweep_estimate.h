@@ -15,6 +15,7 @@ namespace stanley {
 struct MeasuredIteration {
   std::string experiment, model, device, precision, gpu, date, source;
   double batch = 0, n_steps = 0, values_per_sample = 0, ms = 0;
+  bool cuda_graph = false;
 };
 
 struct JobEstimate {
@@ -25,7 +26,7 @@ struct JobEstimate {
 // The measurements recorded beside the configs (empty when the file is absent).
 std::vector<MeasuredIteration> load_measured_iterations(const std::filesystem::path& config_dir);
 // The estimate for one composed job, from the measurement of the same model on the same device type
-// (the same experiment preferred); nullopt when none was measured.
+// (the same sampler.cuda_graph setting, then the same experiment, preferred); nullopt when none was measured.
 std::optional<JobEstimate> estimate_job(const YAML::Node& job, const std::vector<MeasuredIteration>& measured);
 
 }  // namespace stanley
