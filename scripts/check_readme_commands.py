@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every `build/stanley run ...` example in README.md, and every sweep a Makefile figure target runs,
+"""Every `build/stanley run ...` example in README.md and docs/*.md, and every sweep a Makefile figure target runs,
 composes: each is run with `--cfg job` (print the resolved config, run nothing), a multirun (`run -m`)
 with `--dry-run` (compose every job, run nothing), so a stale example or target fails CI.
 
@@ -67,6 +67,8 @@ def makefile_sweeps(makefile):
     for line in joined.splitlines():
         if "best=$$(" in line and "pick_best.py" in line:  # only its captured output feeds $$best
             best = picked(line, values)
+        if "best=$$(" in line and "pick_per_arm.py" in line:  # its format: one zip element per arm
+            best = "sampler=zip(langevin,stanley) ++sampler.clip_fraction=zip(0,0.1) sampler.step_size=zip(0.14,0.28)"
         at = line.find("$(STANLEY) run -m")
         if at < 0:
             continue
@@ -84,6 +86,8 @@ def makefile_sweeps(makefile):
 def main():
     binary, source = sys.argv[1], pathlib.Path(sys.argv[2])
     found = list(examples((source / "README.md").read_text()))
+    for page in sorted((source / "docs").glob("*.md")):  # the manual's pages (not the reports in docs/figures/)
+        found += list(examples(page.read_text()))
     found += list(makefile_sweeps((source / "Makefile").read_text()))
     failed = []
     for command in found:

@@ -2,7 +2,7 @@
 // The paper's Corollary 1 measured along training (`eval.diagnose=true`): at each evaluation, the
 // run's sampler in its long-chain form runs on the current, frozen model: bulk ESS of f per gradient
 // evaluation, R̂, KSD against π_T and, for Gaussian-kernel samplers, the L-lag coupling rate ρ. Logged
-// as scalars diag_* beside the experiment's metrics (README "Diagnostics").
+// as scalars diag_* beside the experiment's metrics (docs/samplers.md "Diagnostics").
 
 #include <map>
 #include <string>

@@ -11,6 +11,10 @@
 namespace stanley {
 namespace {
 
+// The bootstrap of the rate's interval resamples with its own fixed seed: the same meeting times give the
+// same interval, whatever the run's streams did.
+constexpr std::uint64_t kBootstrapSeed = 12345;
+
 // The sampler's kernel at z; a sampler without one cannot be coupled here.
 GaussianKernel kernel_at(EnergyModel& f, const Sampler& sampler, const torch::Tensor& z) {
   if (!sampler.couplable()) throw std::invalid_argument("this sampler has no Gaussian Markov kernel with noise to couple");
@@ -144,7 +148,7 @@ CouplingResult llag_coupling(EnergyModel& f, const Sampler& sampler, torch::Tens
   r.unmet = alive.numel();
   r.meeting_times = tau;
   r.tv_bound = tv_upper_bound(tau, o.lag, o.horizon);
-  r.rate = fit_rate(tau, o.lag, o.horizon, o.bootstrap, 12345);
+  r.rate = fit_rate(tau, o.lag, o.horizon, o.bootstrap, kBootstrapSeed);
   return r;
 }
 

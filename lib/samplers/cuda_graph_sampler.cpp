@@ -18,12 +18,10 @@ namespace stanley {
 
 namespace {
 constexpr const char* kRefusal =
-    "sampler.cuda_graph=true needs a CUDA build of libtorch and device=cuda (README \"CUDA\"); this build is CPU-only";
+    "sampler.cuda_graph=true needs a CUDA build of libtorch and device=cuda (README \"On a GPU\"); this build is CPU-only";
 }  // namespace
 
 #ifndef STANLEY_WITH_CUDA
-
-bool cuda_graphs_built() { return false; }
 
 void check_cuda_graph_setting(const Config& sampler_cfg, const torch::Device& /*device*/) {
   if (sampler_cfg.has("cuda_graph") && sampler_cfg.get<bool>("cuda_graph")) throw UserError(kRefusal);
@@ -165,8 +163,6 @@ class CudaGraphSampler : public WrappedSampler {
 };
 
 }  // namespace
-
-bool cuda_graphs_built() { return true; }
 
 void check_cuda_graph_setting(const Config& sampler_cfg, const torch::Device& device) {
   if (!sampler_cfg.has("cuda_graph") || !sampler_cfg.get<bool>("cuda_graph")) return;

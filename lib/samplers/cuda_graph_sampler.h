@@ -18,8 +18,6 @@
 
 namespace stanley {
 
-// Whether this build can capture CUDA graphs (linked against a CUDA libtorch).
-bool cuda_graphs_built();
 // Refuses sampler.cuda_graph=true on a build without CUDA or a device that is not a GPU (bad input,
 // checked at setup before anything is written).
 void check_cuda_graph_setting(const Config& sampler_cfg, const torch::Device& device);

@@ -24,7 +24,6 @@ class MetropolisAdjusted : public Sampler {
   // log of the acceptance ratio per chain, given f and ∇f at both points.
   torch::Tensor log_accept_ratio(const EnergyGrad& at_z, const torch::Tensor& z, const EnergyGrad& at_y,
                                  const torch::Tensor& y) const;
-  const GaussianStepSampler& proposal() const { return *proposal_; }
 
  private:
   // The same, with the kernel at z already built (the loop drew y from it).

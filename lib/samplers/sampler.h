@@ -1,7 +1,7 @@
 #pragma once
 // The sampler seam.
 //
-// One target for every sampler (README "Samplers: one target"):
+// One target for every sampler (README "Samplers", docs/samplers.md):
 //     π_T(z) ∝ exp(f(z) / T),   T = ε²,   ε = sampler.noise.
 // The unadjusted step z + (s/2)∇f + √s·ε·ξ equals z + (sT/2)∇(f/T) + √(sT)·ξ: Langevin with step sT on
 // log π_T, so its stationary law is π_T up to the O(s) discretisation bias. Metropolis–Hastings
@@ -31,7 +31,16 @@ class ChainTrace {
   // Optional: called with the states after every step (long-chain diagnostics record draws here).
   std::function<void(const torch::Tensor&)> observe;
 
-  void add(const std::string& name, const torch::Tensor& value) { pending_[name].push_back(value.detach()); }
+  // How a statistic is summarised over the K steps of a call (the chain_<name> scalar of a log iteration).
+  enum class Summary { kMean, kMin };
+  void add(const std::string& name, const torch::Tensor& value, Summary summary = Summary::kMean) {
+    pending_[name].push_back(value.detach());
+    if (summary != Summary::kMean) summaries_[name] = summary;
+  }
+  Summary summary(const std::string& name) const {
+    auto it = summaries_.find(name);
+    return it == summaries_.end() ? Summary::kMean : it->second;
+  }
   // The values as doubles (one device-to-host copy for everything added since the last call).
   std::map<std::string, std::vector<double>>& per_step();
   // Values added and not yet copied to the host (tests: nothing is read inside the loop).
@@ -40,6 +49,7 @@ class ChainTrace {
  private:
   std::map<std::string, std::vector<torch::Tensor>> pending_;
   std::map<std::string, std::vector<double>> values_;
+  std::map<std::string, Summary> summaries_;
 };
 
 // One transition z → z' ~ N(mean, diag std²). The one owner of each sampler's step formula: the sampler's

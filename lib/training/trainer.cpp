@@ -113,11 +113,12 @@ void Trainer::watch_health(RunContext& ctx, std::int64_t iteration, double d) {
     warned_ = false;  // re-armed: a later excursion warns again
     return;
   }
-  if (++d_streak_ < 20 || warned_) return;
+  if (++d_streak_ < TrainSettings::kWarnPatience || warned_) return;
   warned_ = true;
   const std::string msg = fmt::format(
-      "warning: iteration {}: |d| = |mean f(data) - mean f(neg)| = {:.3g} > train.warn_abs_d = {} for 20 iterations: "
-      "the energies may be running away (README \"Stabilisers\")", iteration, std::abs(d), s_.warn_abs_d);
+      "warning: iteration {}: |d| = |mean f(data) - mean f(neg)| = {:.3g} > train.warn_abs_d = {} for {} iterations: "
+      "the energies may be running away (docs/samplers.md \"Stabilisers\")", iteration, std::abs(d), s_.warn_abs_d,
+      TrainSettings::kWarnPatience);
   ctx.dir.log(msg);
   fmt::print(stderr, "\n{}\n", msg);
 }
@@ -155,7 +156,7 @@ void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& tra
   ctx.metrics.chain_row(iteration, row);
   for (const auto& [name, values] : per_step) {
     double summary = 0;
-    if (name == "gamma_min") {
+    if (trace.summary(name) == ChainTrace::Summary::kMin) {
       summary = *std::min_element(values.begin(), values.end());
     } else {
       for (double v : values) summary += v;

@@ -47,6 +47,8 @@ struct TrainSettings {
   // 0.5/energy_l2 with an energy L2, off without one (then max_abs_energy catches the runaway).
   double max_abs_d = 0.0;
   static constexpr std::int64_t kRunawayPatience = 50;
+  // |d| above train.warn_abs_d this many iterations running prints the runaway warning.
+  static constexpr std::int64_t kWarnPatience = 20;
   static TrainSettings from_config(const Config& cfg);  // train.*, sampler.n_steps, log.every, eval.every
   // The learning rate of iteration `it` (1-based) from the optimizer's base rate: warm-up, then
   // constant or cosine. A function of `it` alone, so a resumed run follows the same schedule.
@@ -69,7 +71,6 @@ class Trainer {
   }
   // Trains to settings.iters, resuming from ctx.resume_checkpoint when set.
   void run(RunContext& ctx);
-  torch::optim::Optimizer& optimizer() { return *optimizer_; }
   // Where training's chains start (holds the persistent bank).
   const ChainInit& chain_init() const { return init_; }
   // Sampling through a reduced-precision twin of the model (precision=bf16, channels_last).
