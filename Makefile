@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test gpu-check demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test gpu-check reproduce-rings-paired demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make reproduce-fig6  inpainting, STANLEY vs Langevin (SCALE=small: fmnist; paper: CelebA)"
 	@echo "make reproduce-ablations  th grid (rings, fmnist), K vs gradient evaluations, STANLEY gamma variants"
 	@echo "make reproduce-mh-check  can MALA/HMC train the Fig. 4 twin? more steps, persistent chains, warmer targets"
+	@echo "make reproduce-rings-paired  rings over 5 paired seeds: Fig. 1 early, K at one budget, clip fraction (~35 min)"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
 	@echo "make gpu-check       on a GPU machine after scripts/build_cuda.sh: every path on CUDA, iteration times, shared-GPU throughput"
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
@@ -104,7 +105,7 @@ demo: app
 	@echo "figure: results/figures/demo_rings.png"
 
 # Paper Fig. 1: K=100, T=10,000, s=0.14 with our ε=0.3, Adam 1e-3 and STANLEY th=1.0 with γ ≤ s (the
-# paper's th=0.01 and eq. 4 without s diverge here: README "Rings and th"). A run that diverges stops loudly; the figure still
+# paper's th=0.01 and eq. 4 without s diverge here: docs/samplers.md "Rings and th"). A run that diverges stops loudly; the figure still
 # shows what it reached.
 reproduce-fig1: app
 	@mkdir -p results/fig1/$(STAMP)
@@ -130,7 +131,7 @@ fmnist: app
 # Markdown report with the numbers. One sweep (stanley run -m) into a fixed directory: run it again
 # after an interruption and it finishes only what was left.
 #   SCALE=small  the CPU twin: Fashion-MNIST (Debian's dataset-fashion-mnist), fid_fmnist from the
-#                suite's own feature network, experiment fmnist at scale=twin (README "Fig. 4 twin")
+#                suite's own feature network, experiment fmnist at scale=twin (docs/experiments.md "Figure targets")
 #   SCALE=paper  CIFAR-10 and Flowers with Inception FID, on a GPU (DATA_CIFAR10, DATA_FLOWERS, INCEPTION)
 SCALE ?= small
 SEEDS ?= 0,1,2
@@ -311,6 +312,36 @@ reproduce-mh-check: app
 	  --title "MH samplers on the Fig. 4 twin (seeds 1, 2)" --out results/figures/fig4_small_mh_check_seeds12.png
 	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/hmc_lr2e5 --keys $(MH_CHECK_KEYS) \
 	  --title "HMC, 8 transitions, lr 2e-5 (seeds 0-2)" --out results/figures/fig4_small_mh_check_hmc_lr2e5.png
+
+# The paper's claims on the rings over PAIRED_SEEDS, compared seed by seed (analysis/paired_report.py: runs
+# that share a seed share their data, chain starts and noise): Fig. 1's early iterations (kl_samples at 500,
+# 1,000, 2,000 of the paper's schedule); the rebuttal's fewer transitions (K at one gradient budget, M·K·T
+# fixed); and STANLEY's clipping as the axis: th set each iteration so that a fraction q of coordinates is
+# clipped (sampler.clip_fraction), q = 0 being Langevin, each arm at its own s tuned on seed 100 over a grid
+# that doubles past the paper's 0.14, then 3,000 iterations (scale=small) over the paired seeds.
+PAIRED_DIR ?= results/paired
+PAIRED_SEEDS ?= 0,1,2,3,4
+CLIP_ARMS := 'sampler=zip(langevin,stanley,stanley,stanley,stanley)' '++sampler.clip_fraction=zip(0,0.01,0.1,0.3,0.5)'
+reproduce-rings-paired: app
+	@mkdir -p results/figures
+	$(STANLEY) run -m experiment=rings scale=paper sampler=langevin,stanley seed=$(PAIRED_SEEDS) train.iters=2000 \
+	  eval.every=500 jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/fig1_early || true
+	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/fig1_early --metric kl_samples --baseline langevin --at 500,1000,2000 \
+	  --title "Fig. 1 early iterations (rings, paired seeds)" --report results/figures/paired_fig1_early.md
+	$(STANLEY) run -m experiment=rings scale=paper sampler=langevin,stanley seed=$(PAIRED_SEEDS) \
+	  'sampler.n_steps=zip(25,50,100,200)' 'train.iters=zip(4000,2000,1000,500)' eval.every=250 train.ckpt_every=250 \
+	  jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/k_budget || true
+	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/k_budget --metric kl_samples --baseline langevin --group-key sampler.n_steps \
+	  --title "K at one gradient budget (rings, paired seeds)" --report results/figures/paired_k_budget.md
+	$(STANLEY) run -m experiment=rings scale=small $(CLIP_ARMS) sampler.step_size=0.07,0.14,0.28,0.56 seed=100 \
+	  jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/clip_tune || true
+	best=$$($(PYTHON) analysis/pick_per_arm.py $(PAIRED_DIR)/clip_tune --metric kl_samples --arm sampler.clip_fraction \
+	  --keys sampler.step_size --report results/figures/paired_clip_tune.md) && echo "tuned: $$best" && \
+	eval $(STANLEY) run -m experiment=rings scale=small $$best seed=$(PAIRED_SEEDS) jobs=$(JOBS) threads=1 \
+	  run.dir=$(PAIRED_DIR)/clip_main || true
+	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/clip_main --metric kl_samples --baseline langevin \
+	  --label-key sampler.clip_fraction --at 1000,3000 --title "STANLEY's clip fraction (rings, paired seeds)" \
+	  --report results/figures/paired_clip.md
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).

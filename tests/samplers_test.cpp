@@ -134,6 +134,26 @@ TEST(Stanley, L2ScaleUsesOneGammaPerSample) {
   EXPECT_NEAR(gamma[1][0].item<double>(), 0.5, 1e-15);  // ‖g‖ < th: unclipped
 }
 
+// clip_fraction q: th is the (1 − q) quantile of |∇f| over the batch, so exactly ⌊q·n⌋ of n distinct
+// magnitudes are clipped, and the logged th is that quantile (numpy's sort, independently).
+TEST(Stanley, ClipFractionClipsThatShareOfCoordinates) {
+  QuadraticEnergy f({1.0, 0.5});
+  at::Generator gen = make_generator(torch::kCPU, 9);
+  const torch::Tensor z0 = at::normal(0.0, 1.0, {500, 2}, gen, torch::kFloat64);  // 1,000 distinct |∇f|
+  for (double q : {0.01, 0.1, 0.3, 0.5}) {
+    StanleySampler::Options o = stanley_options(0.1, 1.0, 123.0, GammaAt::kChainStart);
+    o.clip_fraction = q;
+    StanleySampler sampler(o);
+    ChainTrace trace;
+    sampler.sample(f, z0, 3, gen, &trace);
+    EXPECT_NEAR(trace.per_step()["clip_frac"][0], q, 1e-6) << q;  // counted in float32
+    const torch::Tensor sorted = std::get<0>(energy_and_grad(f, z0).grad.abs().flatten().sort());
+    const auto k = static_cast<std::int64_t>(std::ceil((1.0 - q) * 1000));
+    ASSERT_EQ(trace.per_step()["th"].size(), 3u);
+    EXPECT_DOUBLE_EQ(trace.per_step()["th"][0], sorted[k - 1].item<double>()) << q;
+  }
+}
+
 TEST(Stanley, TraceRecordsGammaStatistics) {
   QuadraticEnergy f({1.0, 100.0});
   StanleySampler sampler(stanley_options(0.1, 1.0, 0.01, GammaAt::kChainStart));

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "samplers/metropolis_adjusted.h"
 
 namespace stanley {
@@ -9,10 +12,27 @@ namespace {
 constexpr const char* kPreviousKey = "stanley_previous_samples";
 }
 
+torch::Tensor StanleySampler::threshold(const torch::Tensor& magnitude) const {
+  if (o_.clip_fraction <= 0) return torch::full({}, o_.th, magnitude.options());
+  // The k-th smallest of n magnitudes with k = ceil((1 − q)·n): the n − k above it (≈ q·n) are clipped.
+  const torch::Tensor flat = magnitude.flatten();
+  const auto n = flat.numel();
+  const auto k = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::ceil((1.0 - o_.clip_fraction) * n)), 1, n);
+  return std::get<0>(flat.kthvalue(k));
+}
+
+torch::Tensor StanleySampler::magnitude(const torch::Tensor& grad) const {
+  if (o_.scale == Scale::kL2) return per_chain(per_sample_norm(grad), grad).expand_as(grad);
+  return grad.abs();
+}
+
 torch::Tensor StanleySampler::gamma(const torch::Tensor& grad) const {
-  torch::Tensor magnitude = grad.abs();
-  if (o_.scale == Scale::kL2) magnitude = per_chain(per_sample_norm(grad), grad).expand_as(grad);
-  // th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
+  const torch::Tensor magnitude = this->magnitude(grad);
+  if (o_.clip_fraction > 0) {
+    const torch::Tensor th = threshold(magnitude);
+    // th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
+    return gamma_max() * (th / torch::maximum(magnitude, th));
+  }
   return gamma_max() * (o_.th / torch::clamp_min(magnitude, o_.th));
 }
 
@@ -28,6 +48,7 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
     // The first iteration has no previous samples: γ from the chains' own start.
     gamma_ = gamma(grad0);
     noise_sd_ = o_.noise * gamma_.sqrt();
+    if (o_.clip_fraction > 0) th_ = threshold(magnitude(grad0));
     return;
   }
   // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
@@ -36,8 +57,10 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
   if (source.size(0) != z0.size(0)) {
     source = source.index_select(0, torch::arange(z0.size(0), source.options().dtype(torch::kLong)) % source.size(0));
   }
-  gamma_ = gamma(energy_and_grad(energy, source).grad);
+  const torch::Tensor grad = energy_and_grad(energy, source).grad;
+  gamma_ = gamma(grad);
   noise_sd_ = o_.noise * gamma_.sqrt();
+  if (o_.clip_fraction > 0) th_ = threshold(magnitude(grad));
 }
 
 void StanleySampler::end(const torch::Tensor& z) {
@@ -46,6 +69,7 @@ void StanleySampler::end(const torch::Tensor& z) {
 
 void StanleySampler::record_extra(ChainTrace* trace, const torch::Tensor& grad) const {
   record_gamma_stats(trace, o_.gamma_at == GammaAt::kEveryStep ? gamma(grad) : gamma_, gamma_max());
+  if (trace && o_.clip_fraction > 0 && o_.gamma_at != GammaAt::kEveryStep) trace->add("th", th_);
 }
 
 std::map<std::string, torch::Tensor> StanleySampler::state() const {
@@ -61,7 +85,7 @@ void StanleySampler::load_state(const std::map<std::string, torch::Tensor>& stat
 void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double gamma_max) {
   if (!trace) return;
   trace->add("gamma_mean", gamma.mean());
-  trace->add("gamma_min", gamma.min());
+  trace->add("gamma_min", gamma.min(), ChainTrace::Summary::kMin);
   trace->add("clip_frac", (gamma < gamma_max).to(torch::kFloat).mean());
 }
 
@@ -81,6 +105,11 @@ StanleySampler::Options stanley_options(const Config& cfg) {
   else if (scale == "l2") o.scale = StanleySampler::Scale::kL2;
   else throw UserError(fmt::format("{}: '{}' is not one of elementwise, l2", cfg.full_key("scale"), scale));
   cfg.require(o.th > 0, "th", "> 0");
+  o.clip_fraction = cfg.get<double>("clip_fraction", 0.0);
+  cfg.require(o.clip_fraction >= 0 && o.clip_fraction < 1, "clip_fraction", "in [0, 1)");
+  if (o.clip_fraction > 0 && o.gamma_at == StanleySampler::GammaAt::kEveryStep)
+    throw UserError(fmt::format("{} > 0 needs gamma_at other than every_step: a batch quantile would couple the chains "
+                                "of a Markov kernel", cfg.full_key("clip_fraction")));
   return o;
 }
 

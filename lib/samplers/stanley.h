@@ -10,11 +10,13 @@ namespace stanley {
 // steps of iteration t. Where |∇f| exceeds th the drift is (th/2)·sign(∇f) and the noise shrinks with it.
 // With γ fixed the K steps are Langevin preconditioned by diag γ: stationary law ≈ π_T, T = ε².
 //
-// Variants (ablations, README "STANLEY variants"):
+// Variants (ablations, docs/samplers.md):
 //   gamma_at: previous_samples (eq. 4) | chain_start (γ from ∇f at z_0 of the same chain) |
 //             every_step (γ from ∇f at the current state: the Markov kernel of the ergodicity analysis)
 //   gamma_times_s: false (eq. 4) | true (γ multiplied by the step s, so γ ≤ s as Langevin's step)
 //   scale: elementwise (the paper) | l2 (one γ per sample from ‖∇f‖, the isotropic ablation)
+//   clip_fraction: q > 0 sets th at each γ computation to the (1 − q) quantile of |∇f| over the batch's
+//             coordinates, so that a fraction q is clipped whatever the scale of f (th is then ignored)
 class StanleySampler : public GaussianStepSampler {
  public:
   enum class GammaAt { kPreviousSamples, kChainStart, kEveryStep };
@@ -27,6 +29,7 @@ class StanleySampler : public GaussianStepSampler {
     GammaAt gamma_at = GammaAt::kPreviousSamples;
     bool gamma_times_s = false;
     Scale scale = Scale::kElementwise;
+    double clip_fraction = 0.0;  // 0: th as given
   };
 
   explicit StanleySampler(Options o) : o_(o) {}
@@ -45,7 +48,6 @@ class StanleySampler : public GaussianStepSampler {
   torch::Tensor gamma(const torch::Tensor& grad) const;
   // The largest γ: 1, or s with gamma_times_s.
   double gamma_max() const { return o_.gamma_times_s ? o_.step_size : 1.0; }
-  const Options& options() const { return o_; }
 
  protected:
   bool markov() const override { return o_.gamma_at == GammaAt::kEveryStep; }
@@ -55,7 +57,12 @@ class StanleySampler : public GaussianStepSampler {
  private:
   // γ of the current call (unused with every_step).
   torch::Tensor gamma_for_call(const torch::Tensor& grad) const;
+  // |∇f| per coordinate, or each sample's ‖∇f‖ spread over its coordinates (scale l2).
+  torch::Tensor magnitude(const torch::Tensor& grad) const;
+  // The threshold for these magnitudes: th, or their (1 − clip_fraction) quantile (a 0-dim tensor).
+  torch::Tensor threshold(const torch::Tensor& magnitude) const;
   Options o_;
+  torch::Tensor th_;        // the threshold of the current call's γ (logged as "th")
   torch::Tensor gamma_;     // fixed for the current call's K steps
   torch::Tensor noise_sd_;  // ε·√γ for those steps
   torch::Tensor previous_;  // z_{t−1}: the last call's final states (previous_samples only)

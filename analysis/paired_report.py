@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Samplers compared seed by seed. Runs that share a seed share their random streams (the same data
+batches, chain starts and noise), so the difference of two samplers on one seed carries less of the
+seed's luck than the difference of their means over seeds. For each sampler against the baseline, at
+each iteration asked for (and within each value of --group-key): the per-seed differences, their mean
+with a paired-t 95% interval, the Wilcoxon signed-rank p, how many seeds favour the sampler, and beside
+them the unpaired (Welch) 95% interval of the same difference of means. The report records the command,
+the runs' commit, the date and the machine.
+
+usage: paired_report.py SWEEP_DIR|RUN_DIR... --metric kl_samples --baseline langevin
+                        [--at 500,1000,2000] [--group-key sampler.n_steps] [--label-key sampler.clip_fraction]
+                        [--higher-is-better]
+                        [--report report.md] [--title T]
+"""
+import argparse
+import collections
+import datetime
+import os
+import platform
+import sys
+
+import h5py
+import numpy as np
+from scipy import stats
+
+from runs import config_value, read_attr, run_config, run_dirs, series
+
+
+def load(paths, metric, group_key, label_key=""):
+    """{(group, sampler): {seed: (steps, values)}} and the set of commits the runs were built from."""
+    table, commits = collections.defaultdict(dict), set()
+    for d in run_dirs(paths):
+        with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
+            steps, values = series(f, metric)
+            if steps is None:
+                continue
+            cfg = run_config(f)
+            group = config_value(cfg, group_key) if group_key else ""
+            seed = int(f.attrs.get("seed", config_value(cfg, "seed") or 0))
+            label = read_attr(f, "sampler")
+            if label_key:
+                label += f" {label_key.split('.')[-1]}={config_value(cfg, label_key)}"
+            table[(group, label)][seed] = (np.asarray(steps), np.asarray(values, float))
+            commits.add(read_attr(f, "git_sha", "?"))
+    return table, commits
+
+
+def value_at(run, it):
+    steps, values = run
+    hit = np.nonzero(steps == it)[0]
+    return values[hit[0]] if len(hit) else None
+
+
+def welch_interval(a, b):
+    """95% interval of mean(a) − mean(b) from independent samples (Welch–Satterthwaite)."""
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = np.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else len(a) + len(b) - 2
+    h = stats.t.ppf(0.975, df) * se
+    d = a.mean() - b.mean()
+    return d - h, d + h
+
+
+def compare(x, y):
+    """Paired statistics of x − y over seeds (x, y aligned)."""
+    d = x - y
+    n = len(d)
+    se = d.std(ddof=1) / np.sqrt(n)
+    h = stats.t.ppf(0.975, n - 1) * se
+    p_w = stats.wilcoxon(d).pvalue if np.any(d != 0) else 1.0
+    lo_u, hi_u = welch_interval(x, y)
+    return dict(n=n, mean=d.mean(), lo=d.mean() - h, hi=d.mean() + h, p_wilcoxon=p_w, lo_u=lo_u, hi_u=hi_u,
+                wins=int(np.sum(d < 0)), losses=int(np.sum(d > 0)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="+")
+    ap.add_argument("--metric", required=True)
+    ap.add_argument("--baseline", default="langevin")
+    ap.add_argument("--at", default="", help="iterations (comma-separated); default: the last one all runs logged")
+    ap.add_argument("--group-key", default="", help="a dotted config key: one comparison per value (sampler.n_steps)")
+    ap.add_argument("--label-key", default="", help="a dotted key whose value tells arms of one sampler apart")
+    ap.add_argument("--higher-is-better", action="store_true")
+    ap.add_argument("--report", default="")
+    ap.add_argument("--title", default="")
+    a = ap.parse_args()
+    table, commits = load(a.paths, a.metric, a.group_key, a.label_key)
+    if not table:
+        sys.exit(f"paired_report: no run under {' '.join(a.paths)} logged {a.metric}")
+    sign = -1.0 if a.higher_is_better else 1.0  # differences reported so that negative favours the sampler
+    groups = sorted({g for g, _ in table}, key=lambda g: (str(type(g)), g))
+    lines = [f"# {a.title or 'Paired comparison: ' + a.metric}", "",
+             f"Command: `analysis/paired_report.py {' '.join(sys.argv[1:])}`  ",
+             f"Runs built from: {', '.join(sorted(commits))}; report made {datetime.date.today().isoformat()} on "
+             f"{platform.node()} ({platform.machine()}, {os.cpu_count()} cores)", "",
+             f"Difference = sampler − {a.baseline} in {a.metric}" + (" (sign flipped: higher is better)" if a.higher_is_better else "")
+             + "; negative favours the sampler. Paired: per-seed differences, t interval and Wilcoxon signed-rank p; "
+             "unpaired: Welch interval of the difference of means over the same runs.", "",
+             "| " + (f"{a.group_key} | " if a.group_key else "") + "sampler | iteration | seeds | baseline mean | "
+             "mean difference | paired 95% CI | Wilcoxon p | seeds better / worse | unpaired 95% CI | width ratio |",
+             "| " + "--- | " * (11 if a.group_key else 10)]
+    verdicts = []
+    for g in groups:
+        base_label = next((s for gg, s in table if gg == g and (s == a.baseline or s.startswith(a.baseline + " "))), None)
+        base = table.get((g, base_label))
+        if not base:
+            continue
+        for (gg, sampler), runs in sorted(table.items(), key=lambda kv: str(kv[0])):
+            if gg != g or sampler == base_label:
+                continue
+            seeds = sorted(set(runs) & set(base))
+            if len(seeds) < 2:
+                continue
+            common = set.intersection(*(set(runs[s][0].tolist()) & set(base[s][0].tolist()) for s in seeds))
+            its = [int(x) for x in a.at.split(",")] if a.at else [max(common)]
+            for it in its:
+                if it not in common:
+                    continue
+                x = np.array([value_at(runs[s], it) for s in seeds]) * sign
+                y = np.array([value_at(base[s], it) for s in seeds]) * sign
+                c = compare(x, y)
+                ratio = (c["hi_u"] - c["lo_u"]) / (c["hi"] - c["lo"]) if c["hi"] > c["lo"] else float("inf")
+                lines.append("| " + (f"{g} | " if a.group_key else "") +
+                             f"{sampler} | {it} | {c['n']} | {sign * y.mean():.4g} | {c['mean']:+.4g} | "
+                             f"[{c['lo']:+.4g}, {c['hi']:+.4g}] | {c['p_wilcoxon']:.3g} | {c['wins']} / {c['losses']} | "
+                             f"[{c['lo_u']:+.4g}, {c['hi_u']:+.4g}] | {ratio:.2f} |")
+                where = (f"{a.group_key} = {g}, " if a.group_key else "") + f"iteration {it}"
+                if c["hi"] < 0:
+                    verdicts.append(f"- {where}: **{sampler} better** than {a.baseline} (paired CI below 0).")
+                elif c["lo"] > 0:
+                    verdicts.append(f"- {where}: **{sampler} worse** than {a.baseline} (paired CI above 0).")
+                else:
+                    verdicts.append(f"- {where}: no difference resolved (paired CI spans 0).")
+    lines += ["", "Verdicts (95%, paired):"] + verdicts
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.report:
+        with open(a.report, "w") as f:
+            f.write(text)
+        print(f"report: {a.report}")
+
+
+if __name__ == "__main__":
+    main()
