@@ -131,8 +131,8 @@ def main():
                 elif c["lo"] > 0:
                     verdicts.append(f"- {where}: **{sampler} worse** than {a.baseline} (paired CI above 0).")
                 else:
-                    verdicts.append(f"- {where}: no difference resolved (paired CI spans 0).")
-    lines += ["", "Verdicts (95%, paired):"] + verdicts
+                    verdicts.append(f"- {where}: {sampler}: no difference from {a.baseline} resolved (paired CI spans 0).")
+    lines += ["", "Verdicts (95%, paired; with 5 seeds the two-sided Wilcoxon p cannot fall below 0.0625):"] + verdicts
     text = "\n".join(lines) + "\n"
     print(text)
     if a.report:

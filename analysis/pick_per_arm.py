@@ -49,7 +49,8 @@ def main():
         for r in sorted(arms[arm], key=lambda r: str(r["settings"])):
             star = " ★" if r is best else ""
             final = f"{r['final']:.4g}" if r["final"] is not None else "—"
-            rows.append(f"| {arm[0]} | {arm[1]} | {' | '.join(str(v) for v in r['settings'])} | {final}{star} | {r['status']} |")
+            status = r["status"].split(":")[0] + (f" ({r['status'].split(':')[1].strip()})" if ":" in r["status"] else "")
+            rows.append(f"| {arm[0]} | {arm[1]} | {' | '.join(str(v) for v in r['settings'])} | {final}{star} | {status} |")
     order = [arm for arm in sorted(winners, key=lambda x: (x[0] != "langevin", str(x[1])))]
     out = [f"sampler=zip({','.join(arm[0] for arm in order)})",
            f"++{a.arm}=zip({','.join(str(arm[1] if arm[1] is not None else 0) for arm in order)})"]

@@ -55,7 +55,7 @@ def main():
         assert hi < 0 and lo > -1.2, f"paired interval {lo}, {hi} should hold -1 and exclude 0"
         assert ulo < 0 < uhi, f"unpaired interval {ulo}, {uhi} should span 0 with seed luck of ±10"
         assert "iteration 500: **stanley better**" in text, text
-        assert "iteration 1000: no difference resolved" in text, text
+        assert "iteration 1000: stanley: no difference from langevin resolved" in text, text
         flipped = report(sweep, ["--higher-is-better"])
         assert "iteration 500: **stanley worse**" in flipped, flipped
     print("paired_report: paired interval resolves what the unpaired one cannot")
