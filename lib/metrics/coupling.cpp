@@ -30,7 +30,7 @@ std::pair<torch::Tensor, torch::Tensor> reflection_maximal(const GaussianKernel&
                                                            const torch::Tensor& x, at::Generator& gen) {
   const torch::Tensor log_u = draw::uniform({x.size(0)}, gen, x.options()).log();
   const torch::Tensor z = (kx.mean - ky.mean) / kx.std;
-  const torch::Tensor xi = normal_like(x, gen);
+  const torch::Tensor xi = draw::normal_like(x, gen);
   const torch::Tensor zn = z.flatten(1).norm(2, 1);
   const torch::Tensor e = z / per_chain(zn.clamp_min(1e-300), z);
   const torch::Tensor meet = log_u <= -0.5 * ((xi + z).flatten(1).pow(2).sum(1) - xi.flatten(1).pow(2).sum(1));
@@ -46,13 +46,13 @@ std::pair<torch::Tensor, torch::Tensor> rejection_maximal(const GaussianKernel& 
                                                           const torch::Tensor& x, at::Generator& gen) {
   const auto n = x.size(0);
   const torch::Tensor log_u = draw::uniform({n}, gen, x.options()).log();
-  const torch::Tensor xn = kernel_draw(kx, normal_like(x, gen));
+  const torch::Tensor xn = kernel_draw(kx, draw::normal_like(x, gen));
   const torch::Tensor meet = log_u + log_gaussian(xn, kx) <= log_gaussian(xn, ky);
   torch::Tensor yn = xn.clone();
   torch::Tensor pending = ~meet;
   for (int attempt = 0; pending.any().item<bool>(); ++attempt) {
     if (attempt > 10000) throw std::runtime_error("rejection coupling did not terminate");
-    const torch::Tensor cand = kernel_draw(ky, normal_like(x, gen));
+    const torch::Tensor cand = kernel_draw(ky, draw::normal_like(x, gen));
     const torch::Tensor lu = draw::uniform({n}, gen, x.options()).log();
     const torch::Tensor ok = pending & (lu + log_gaussian(cand, ky) > log_gaussian(cand, kx));
     yn = torch::where(per_chain(ok, x), cand, yn);
@@ -125,7 +125,7 @@ RateFit fit_rate(const std::vector<std::int64_t>& tau, std::int64_t lag, std::in
 CouplingResult llag_coupling(EnergyModel& f, const Sampler& sampler, torch::Tensor x, torch::Tensor y,
                              const CouplingOptions& o, at::Generator& gen) {
   FrozenParameters frozen(f);
-  auto marginal_step = [&](const torch::Tensor& z) { return kernel_draw(kernel_at(f, sampler, z), normal_like(z, gen)); };
+  auto marginal_step = [&](const torch::Tensor& z) { return kernel_draw(kernel_at(f, sampler, z), draw::normal_like(z, gen)); };
   for (std::int64_t t = 0; t < o.lag; ++t) x = marginal_step(x);  // X runs L steps ahead of Y
   const auto n = x.size(0);
   std::vector<std::int64_t> tau(n, o.max_steps);
@@ -158,7 +158,7 @@ ContractionResult synchronous_contraction(EnergyModel& f, const Sampler& sampler
   ContractionResult r;
   r.mean_distance.push_back((x - y).flatten(1).norm(2, 1).mean().item<double>());
   for (std::int64_t k = 0; k < steps; ++k) {
-    const torch::Tensor xi = normal_like(x, gen);
+    const torch::Tensor xi = draw::normal_like(x, gen);
     x = kernel_draw(kernel_at(f, sampler, x), xi);
     y = kernel_draw(kernel_at(f, sampler, y), xi);
     r.mean_distance.push_back((x - y).flatten(1).norm(2, 1).mean().item<double>());

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "random/draws.h"
+
 namespace stanley {
 
 double HmcSampler::leapfrog_step() const { return eps_ * std::sqrt(s_); }
@@ -15,7 +17,7 @@ torch::Tensor HmcSampler::sample(EnergyModel& energy, const torch::Tensor& z0, s
   torch::Tensor accepted = torch::zeros({}, q.options());
   auto kinetic = [](const torch::Tensor& p) { return 0.5 * p.flatten(1).pow(2).sum(1); };
   for (std::int64_t k = 0; k < n_steps; ++k) {
-    torch::Tensor p = normal_like(q, gen);
+    torch::Tensor p = draw::normal_like(q, gen);
     const torch::Tensor h0 = -at_q.f * inv_t + kinetic(p);
     torch::Tensor qn = q;
     EnergyGrad at_n = at_q;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "random/draws.h"
+
 namespace stanley {
 
 MetropolisAdjusted::MetropolisAdjusted(SamplerPtr proposal) {
@@ -34,7 +36,7 @@ torch::Tensor MetropolisAdjusted::sample(EnergyModel& energy, const torch::Tenso
   torch::Tensor accepted = torch::zeros({}, z.options());
   for (std::int64_t k = 0; k < n_steps; ++k) {
     const GaussianKernel from_z = proposal_->step_kernel(z, at_z.grad);
-    const torch::Tensor y = kernel_draw(from_z, normal_like(z, gen));
+    const torch::Tensor y = kernel_draw(from_z, draw::normal_like(z, gen));
     const EnergyGrad at_y = energy_and_grad(energy, y);
     MhChoice c = metropolis_choice(z, at_z, y, at_y, log_accept_ratio(at_z, z, from_z, at_y, y), gen);
     const torch::Tensor rate = c.accepted.to(z.scalar_type()).mean();

@@ -1,5 +1,7 @@
 #include "samplers/psgld.h"
 
+#include "random/draws.h"
+
 namespace stanley {
 
 torch::Tensor PsgldSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
@@ -12,7 +14,7 @@ torch::Tensor PsgldSampler::sample(EnergyModel& energy, const torch::Tensor& z0,
     const torch::Tensor g2 = eg.grad * eg.grad;
     v = k == 0 ? g2 : alpha_ * v + (1.0 - alpha_) * g2;
     const torch::Tensor precond = 1.0 / (lambda_ + v.sqrt());
-    torch::Tensor next = z + (0.5 * s_) * precond * eg.grad + eps_ * (s_ * precond).sqrt() * normal_like(z, gen);
+    torch::Tensor next = z + (0.5 * s_) * precond * eg.grad + eps_ * (s_ * precond).sqrt() * draw::normal_like(z, gen);
     if (trace) {
       record_common_stats(trace, eg, z, next);
       trace->add("precond_mean", precond.mean());

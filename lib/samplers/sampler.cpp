@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "random/draws.h"
 #include "samplers/adapted_step.h"
 #include "samplers/cuda_graph_sampler.h"
-#include "random/draws.h"
 
 namespace stanley {
 
@@ -125,10 +125,6 @@ MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const
   return {torch::where(rows, y, z),
           {torch::where(accept, at_y.f, at_z.f), torch::where(per_chain(accept, at_z.grad), at_y.grad, at_z.grad)},
           accept};
-}
-
-torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen) {
-  return draw::normal_like(like, gen);
 }
 
 }  // namespace stanley

@@ -165,8 +165,6 @@ struct MhChoice {
 MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
                            const EnergyGrad& at_y, const torch::Tensor& log_ratio, at::Generator& gen);
 
-// Standard normal noise like `like`, drawn from `gen` on like's device.
-torch::Tensor normal_like(const torch::Tensor& like, at::Generator& gen);
 
 // Checks shared by sampler factories: step_size > 0 and noise ≥ 0 (noise > 0 where `need_noise`).
 void check_step_and_noise(const Config& cfg, bool need_noise);

@@ -13,7 +13,6 @@ constexpr const char* kPreviousKey = "stanley_previous_samples";
 }
 
 torch::Tensor StanleySampler::threshold(const torch::Tensor& magnitude) const {
-  if (o_.clip_fraction <= 0) return torch::full({}, o_.th, magnitude.options());
   // The k-th smallest of n magnitudes with k = ceil((1 − q)·n): the n − k above it (≈ q·n) are clipped.
   const torch::Tensor flat = magnitude.flatten();
   const auto n = flat.numel();
@@ -26,14 +25,22 @@ torch::Tensor StanleySampler::magnitude(const torch::Tensor& grad) const {
   return grad.abs();
 }
 
+// th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
+torch::Tensor StanleySampler::gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th) const {
+  if (!th.defined()) return gamma_max() * (o_.th / torch::clamp_min(magnitude, o_.th));
+  return gamma_max() * (th / torch::maximum(magnitude, th));
+}
+
 torch::Tensor StanleySampler::gamma(const torch::Tensor& grad) const {
-  const torch::Tensor magnitude = this->magnitude(grad);
-  if (o_.clip_fraction > 0) {
-    const torch::Tensor th = threshold(magnitude);
-    // th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
-    return gamma_max() * (th / torch::maximum(magnitude, th));
-  }
-  return gamma_max() * (o_.th / torch::clamp_min(magnitude, o_.th));
+  const torch::Tensor m = magnitude(grad);
+  return gamma_for(m, o_.clip_fraction > 0 ? threshold(m) : torch::Tensor());
+}
+
+void StanleySampler::fix_gamma(const torch::Tensor& grad) {
+  const torch::Tensor m = magnitude(grad);
+  th_ = o_.clip_fraction > 0 ? threshold(m) : torch::Tensor();
+  gamma_ = gamma_for(m, th_);
+  noise_sd_ = o_.noise * gamma_.sqrt();
 }
 
 GaussianKernel StanleySampler::step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
@@ -46,9 +53,7 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
   if (o_.gamma_at == GammaAt::kEveryStep) return;
   if (o_.gamma_at == GammaAt::kChainStart || !previous_.defined()) {
     // The first iteration has no previous samples: γ from the chains' own start.
-    gamma_ = gamma(grad0);
-    noise_sd_ = o_.noise * gamma_.sqrt();
-    if (o_.clip_fraction > 0) th_ = threshold(magnitude(grad0));
+    fix_gamma(grad0);
     return;
   }
   // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
@@ -57,10 +62,7 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
   if (source.size(0) != z0.size(0)) {
     source = source.index_select(0, torch::arange(z0.size(0), source.options().dtype(torch::kLong)) % source.size(0));
   }
-  const torch::Tensor grad = energy_and_grad(energy, source).grad;
-  gamma_ = gamma(grad);
-  noise_sd_ = o_.noise * gamma_.sqrt();
-  if (o_.clip_fraction > 0) th_ = threshold(magnitude(grad));
+  fix_gamma(energy_and_grad(energy, source).grad);
 }
 
 void StanleySampler::end(const torch::Tensor& z) {
@@ -69,7 +71,7 @@ void StanleySampler::end(const torch::Tensor& z) {
 
 void StanleySampler::record_extra(ChainTrace* trace, const torch::Tensor& grad) const {
   record_gamma_stats(trace, o_.gamma_at == GammaAt::kEveryStep ? gamma(grad) : gamma_, gamma_max());
-  if (trace && o_.clip_fraction > 0 && o_.gamma_at != GammaAt::kEveryStep) trace->add("th", th_);
+  if (trace && th_.defined()) trace->add("th", th_);
 }
 
 std::map<std::string, torch::Tensor> StanleySampler::state() const {

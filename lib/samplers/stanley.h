@@ -55,14 +55,16 @@ class StanleySampler : public GaussianStepSampler {
   void end(const torch::Tensor& z) override;
 
  private:
-  // γ of the current call (unused with every_step).
-  torch::Tensor gamma_for_call(const torch::Tensor& grad) const;
+  // γ from magnitudes and a threshold tensor (undefined: the fixed th).
+  torch::Tensor gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th) const;
+  // Sets the current call's threshold, γ and noise scale from ∇f at the chains γ comes from.
+  void fix_gamma(const torch::Tensor& grad);
   // |∇f| per coordinate, or each sample's ‖∇f‖ spread over its coordinates (scale l2).
   torch::Tensor magnitude(const torch::Tensor& grad) const;
-  // The threshold for these magnitudes: th, or their (1 − clip_fraction) quantile (a 0-dim tensor).
+  // The (1 − clip_fraction) quantile of these magnitudes (a 0-dim tensor).
   torch::Tensor threshold(const torch::Tensor& magnitude) const;
   Options o_;
-  torch::Tensor th_;        // the threshold of the current call's γ (logged as "th")
+  torch::Tensor th_;        // the current call's quantile threshold (clip_fraction only; logged as "th")
   torch::Tensor gamma_;     // fixed for the current call's K steps
   torch::Tensor noise_sd_;  // ε·√γ for those steps
   torch::Tensor previous_;  // z_{t−1}: the last call's final states (previous_samples only)
