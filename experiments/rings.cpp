@@ -8,6 +8,7 @@
 #include "experiment/training_diagnostics.h"
 #include "metrics/toy_density.h"
 #include "models/energy.h"
+#include "models/sampling_precision.h"
 #include "samplers/cuda_graph_sampler.h"
 #include "samplers/sampler.h"
 #include "training/generators.h"
@@ -22,8 +23,8 @@ class RingsExperiment : public Experiment {
     rings_ = std::dynamic_pointer_cast<RingsDataset>(make_dataset(cfg.sub("data")));
     if (!rings_) throw UserError("experiment=rings needs data=rings: its metrics use the exact rings density");
     device_ = device;
-    const auto precision = cfg.get<std::string>("precision");
-    if ((precision != "auto" && precision != "fp32") || cfg.get<bool>("channels_last"))
+    // As on a CPU, whatever the device: precision=auto means fp32 for the toy.
+    if (!SamplingPrecision::from_config(cfg, torch::kCPU, false).is_default())
       throw UserError("precision and channels_last apply to image experiments (ConvNet energies); the rings toy's "
                       "MLP samples through its hand-written gradient in fp32");
     model_ = make_energy(cfg.sub("model"), rings_->sample_shape());

@@ -8,7 +8,7 @@ namespace stanley {
 namespace {
 
 std::vector<MeasuredIteration> measured() {
-  MeasuredIteration eager{"cifar10", "conv_stack", "cuda", "bf16", "H200", "2026-12-04", "", 64, 100, 3072, 200.0, false};
+  MeasuredIteration eager{"cifar10", "conv_stack", "cuda", "bf16", "H200", "2026-12-04", 64, 100, 3072, 200.0, false};
   MeasuredIteration graph = eager;
   graph.ms = 100.0;
   graph.cuda_graph = true;

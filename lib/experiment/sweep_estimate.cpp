@@ -44,7 +44,6 @@ std::vector<MeasuredIteration> load_measured_iterations(const fs::path& config_d
     m.precision = n["precision"].as<std::string>("fp32");
     m.gpu = n["gpu"].as<std::string>("");
     m.date = n["date"].as<std::string>("");
-    m.source = n["source"].as<std::string>("");
     m.batch = n["batch"].as<double>();
     m.n_steps = n["n_steps"].as<double>();
     m.values_per_sample = n["values_per_sample"].as<double>();

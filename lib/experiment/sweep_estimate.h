@@ -13,7 +13,7 @@
 namespace stanley {
 
 struct MeasuredIteration {
-  std::string experiment, model, device, precision, gpu, date, source;
+  std::string experiment, model, device, precision, gpu, date;
   double batch = 0, n_steps = 0, values_per_sample = 0, ms = 0;
   bool cuda_graph = false;
 };

@@ -11,8 +11,6 @@ torch::Tensor moved(const torch::Tensor& t, const torch::Device& target) {
 }
 }  // namespace
 
-torch::Device device_of(const at::Generator& gen) { return gen.device(); }
-
 torch::Tensor normal(at::IntArrayRef sizes, at::Generator& gen, const torch::TensorOptions& target) {
   return moved(at::normal(0.0, 1.0, sizes, gen, on_generator(target, gen)), target.device());
 }
@@ -27,13 +25,11 @@ torch::Tensor uniform(at::IntArrayRef sizes, at::Generator& gen, const torch::Te
 
 torch::Tensor integers(std::int64_t low, std::int64_t high, at::IntArrayRef sizes, at::Generator& gen,
                        const torch::Device& target) {
-  const auto opts = torch::TensorOptions().dtype(torch::kLong).device(gen.device());
-  return moved(at::randint(low, high, sizes, gen, opts), target);
+  return moved(at::randint(low, high, sizes, gen, on_generator(torch::kLong, gen)), target);
 }
 
 torch::Tensor permutation(std::int64_t n, at::Generator& gen, const torch::Device& target) {
-  const auto opts = torch::TensorOptions().dtype(torch::kLong).device(gen.device());
-  return moved(at::randperm(n, gen, opts), target);
+  return moved(at::randperm(n, gen, on_generator(torch::kLong, gen)), target);
 }
 
 std::uint64_t seed_from(at::Generator& gen) {

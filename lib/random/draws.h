@@ -9,7 +9,6 @@
 #include <torch/torch.h>
 
 #include <cstdint>
-#include <functional>
 
 namespace stanley::draw {
 
@@ -26,8 +25,5 @@ torch::Tensor integers(std::int64_t low, std::int64_t high, at::IntArrayRef size
 torch::Tensor permutation(std::int64_t n, at::Generator& gen, const torch::Device& target);
 // One non-negative 62-bit integer from `gen` (a seed for another generator), read back to the host.
 std::uint64_t seed_from(at::Generator& gen);
-
-// The device of the tensors a generator fills directly (where its draws are made).
-torch::Device device_of(const at::Generator& gen);
 
 }  // namespace stanley::draw
