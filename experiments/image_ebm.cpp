@@ -84,7 +84,7 @@ void ImageEbmExperiment::run(RunContext& ctx) {
   trainer_->run(ctx);
 }
 
-torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen, Protocol protocol) {
+torch::Tensor ImageEbmExperiment::generate(std::int64_t n, EvalStreams& streams, Protocol protocol) {
   std::vector<torch::Tensor> parts;
   const auto shape = data_->sample_shape();
   // A fork: evaluation chains must not become the training chains' carried state.
@@ -92,8 +92,9 @@ torch::Tensor ImageEbmExperiment::generate(std::int64_t n, at::Generator& gen, P
   const ChainInit& starts = trainer_->chain_init();
   for (std::int64_t i = 0; i < n; i += eval_batch_) {
     const std::int64_t b = std::min(eval_batch_, n - i);
-    torch::Tensor z0 = protocol == Protocol::kTrain ? starts.peek(b, shape, gen, device_) : starts.draw(b, shape, gen, device_);
-    parts.push_back(sampler->sample(trainer_->sampling_model(), z0, settings_.n_steps, gen, nullptr).detach());
+    torch::Tensor z0 = protocol == Protocol::kTrain ? starts.peek(b, shape, streams.starts, device_)
+                                                    : starts.draw(b, shape, streams.starts, device_);
+    parts.push_back(sampler->sample(trainer_->sampling_model(), z0, settings_.n_steps, streams.chains, nullptr).detach());
   }
   torch::Tensor z = torch::cat(parts);
   if (!torch::isfinite(z).all().item<bool>()) throw DivergenceError("evaluation samples contain NaN or Inf");
@@ -122,10 +123,11 @@ void ImageEbmExperiment::score(const torch::Tensor& images, const std::string& s
 
 std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std::int64_t iteration) {
   std::map<std::string, double> metrics;
+  EvalStreams streams = ctx.gens.evaluation(iteration);
   for (const auto& [protocol, suffix] : protocols_) {
     // Scored as saved pictures are: clamped to [-1, 1] and quantised to 8 bits.
-    const torch::Tensor samples = to_unit_range(to_uint8(generate(eval_samples_, ctx.gens.eval, protocol)));
-    score(samples, suffix, ctx.gens.eval, metrics);
+    const torch::Tensor samples = to_unit_range(to_uint8(generate(eval_samples_, streams, protocol)));
+    score(samples, suffix, streams.scoring, metrics);
     if (protocol == protocols_.front().first)
       record_images(ctx, fmt::format("eval_{:07d}.png", iteration), MetricsLog::Snapshot::kEval, iteration, samples);
   }
@@ -137,7 +139,7 @@ std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std:
     at::Generator pick = make_generator(torch::kCPU, derive_seed(cfg_.get<std::uint64_t>("seed"), "eval/data_floor"));
     const std::int64_t n = std::min<std::int64_t>(eval_samples_, real.images.size(0));
     const torch::Tensor idx = draw::permutation(real.images.size(0), pick, torch::kCPU).narrow(0, 0, n);
-    score(to_unit_range(real.images.index_select(0, idx)).to(device_), "_data", ctx.gens.eval, metrics);
+    score(to_unit_range(real.images.index_select(0, idx)).to(device_), "_data", streams.scoring, metrics);
   }
   for (const auto& [name, value] : diagnostics_.measure(*model_, trainer_->chain_init(), *data_, device_, iteration))
     metrics[name] = value;

@@ -31,7 +31,7 @@ class ImageEbmExperiment : public Experiment {
   // chains start (`train`: the persistent bank, without changing it).
   enum class Protocol { kNoise, kTrain };
   // n images by K sampler steps from the protocol's starts, in batches.
-  torch::Tensor generate(std::int64_t n, at::Generator& gen, Protocol protocol = Protocol::kNoise);
+  torch::Tensor generate(std::int64_t n, EvalStreams& streams, Protocol protocol = Protocol::kNoise);
 
   torch::Device device_ = torch::kCPU;
   std::shared_ptr<ImageDataset> data_;

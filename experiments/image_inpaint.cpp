@@ -31,8 +31,10 @@ class ImageInpaintExperiment : public ImageEbmExperiment {
 
  protected:
   void extra_eval(RunContext& ctx, std::int64_t iteration, std::map<std::string, double>& metrics) override {
-    const torch::Tensor z0 = init_->draw(truth_.size(0), data_->sample_shape(), ctx.gens.eval, device_);
-    const torch::Tensor completed = to_unit_range(to_uint8(inpaint(*sampler_->fork(), model_, truth_, mask_, z0, n_steps_, ctx.gens.eval)));
+    EvalStreams streams = ctx.gens.evaluation(iteration, "inpaint");
+    const torch::Tensor z0 = init_->draw(truth_.size(0), data_->sample_shape(), streams.starts, device_);
+    const torch::Tensor completed =
+        to_unit_range(to_uint8(inpaint(*sampler_->fork(), model_, truth_, mask_, z0, n_steps_, streams.chains)));
     const double mse = masked_mse(completed, truth_, mask_);
     metrics["inpaint_mse"] = mse;
     metrics["inpaint_psnr"] = psnr_from_mse(mse);

@@ -58,9 +58,10 @@ class RingsExperiment : public Experiment {
  private:
   std::map<std::string, double> evaluate(RunContext& ctx, std::int64_t iteration) {
     const Divergences dens = compare_distributions(truth_, model_cell_probabilities(*model_, grid_, device_), floor_);
-    torch::Tensor z0 = init_->draw(eval_samples_, {2}, ctx.gens.eval, device_);
+    EvalStreams streams = ctx.gens.evaluation(iteration);
+    torch::Tensor z0 = init_->draw(eval_samples_, {2}, streams.starts, device_);
     // A fork: evaluation chains must not become the training chains' carried state.
-    torch::Tensor z = sampler_->fork()->sample(*model_, z0, settings_.n_steps, ctx.gens.eval, nullptr).cpu().contiguous();
+    torch::Tensor z = sampler_->fork()->sample(*model_, z0, settings_.n_steps, streams.chains, nullptr).cpu().contiguous();
     const Divergences samp = compare_distributions(truth_hist_, sample_histogram(z, grid_, hist_bins_), floor_);
     // The same histogram metrics for exact samples of the true rings at the same N: what perfect
     // sampling scores (the finite-N floor), drawn fresh per evaluation from a stream of its own.

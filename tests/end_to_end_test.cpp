@@ -117,8 +117,9 @@ TEST(EndToEndRun, KilledRunOpensAndResumesToTheSameNumbers) {
 // numbers of an uninterrupted run.
 TEST(EndToEndRun, InterruptedRunCheckpointsAndResumesToTheSameNumbers) {
   TempDir tmp;
+  // th = 0.3 clips (th = 0.1 diverges at iteration 379 with seed 0's streams since 2026-12-04).
   const std::string longer = "train.iters=400 train.ckpt_every=100 eval.every=100";
-  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "whole", longer + " sampler.th=0.1")).exit_code, 0);
+  ASSERT_EQ(run_stanley(smoke("stanley", tmp / "whole", longer + " sampler.th=0.3")).exit_code, 0);
   const fs::path dir = tmp / "cut";
   auto start_and_signal = [&](const std::string& args, const fs::path& wait_for, int sig, int expected_exit) {
     const pid_t pid = spawn_stanley(args, tmp / "out.txt");
@@ -138,7 +139,7 @@ TEST(EndToEndRun, InterruptedRunCheckpointsAndResumesToTheSameNumbers) {
     H5File h5(dir / "metrics.h5", H5File::Mode::kReadOnly);
     EXPECT_EQ(h5.read_string_attr("status"), "interrupted");
   };
-  start_and_signal(smoke("stanley", dir, longer + " sampler.th=0.1"), dir / "checkpoints" / "iter_0000100.pt", SIGINT, 130);
+  start_and_signal(smoke("stanley", dir, longer + " sampler.th=0.3"), dir / "checkpoints" / "iter_0000100.pt", SIGINT, 130);
   const auto after_first = fs::directory_iterator(dir / "checkpoints");
   int checkpoints = 0;
   for (const auto& e : after_first) checkpoints += e.path().extension() == ".pt";

@@ -194,7 +194,7 @@ TEST(Inpainting, ClampedLangevinSamplesTheConditional) {
   const torch::Tensor mask = make_mask("box", 0.5, n, 8, 8, gen);
   LangevinSampler langevin(0.01, 1.0);
   const torch::Tensor z0 = torch::zeros({n, 1, 8, 8});
-  const torch::Tensor out = inpaint(langevin, model, observed, mask, z0, 1500, gen);
+  const torch::Tensor out = inpaint(langevin, model, observed, mask, z0, 1500, ChainStreams{gen, gen});
   EXPECT_TRUE((out * mask).equal(observed * mask));
   const torch::Tensor hole = (1 - mask[0]).to(torch::kBool);
   const torch::Tensor mean = out.mean(0).masked_select(hole), var = out.var(0).masked_select(hole);

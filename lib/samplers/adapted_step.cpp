@@ -12,8 +12,8 @@ AdaptedStep::AdaptedStep(SamplerPtr inner, double target_accept, double rate)
     : WrappedSampler(std::move(inner)), target_(target_accept), rate_(rate) {}
 
 torch::Tensor AdaptedStep::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                                  at::Generator& gen, ChainTrace* trace) {
-  torch::Tensor z = inner_->sample(energy, z0, n_steps, gen, trace);
+                                  const ChainStreams& streams, ChainTrace* trace) {
+  torch::Tensor z = inner_->sample(energy, z0, n_steps, streams, trace);
   const torch::Tensor accept = inner_->last_accept_rate();
   if (accept.defined()) set_step_size(std::exp(std::log(step_size()) + rate_ * (accept.item<double>() - target_)));
   return z;

@@ -12,7 +12,8 @@ namespace stanley {
 class AdaptedStep : public WrappedSampler {
  public:
   AdaptedStep(SamplerPtr inner, double target_accept, double rate);
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+  using Sampler::sample;
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                        ChainTrace* trace) override;
   SamplerPtr fork() const override;
 

@@ -40,10 +40,14 @@ class CudaGraphSampler : public WrappedSampler {
  public:
   explicit CudaGraphSampler(SamplerPtr inner) : WrappedSampler(std::move(inner)) {}
 
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+  using Sampler::sample;
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                        ChainTrace* trace) override {
     if (!z0.is_cuda()) throw UserError(kRefusal);
-    at::Generator graph_gen = default_generator(z0, gen);
+    // A capture draws from the default generator only: the step noise and MH uniforms share it here, so
+    // under cuda_graph MH samplers are paired with the others by chain starts and data only.
+    at::Generator run_gen = streams.noise;
+    const ChainStreams graph_gen{default_generator(z0, run_gen), default_generator(z0, run_gen)};
     // A traced call reads per-step statistics back to the host: run it eagerly, then put the state it
     // leaves into the buffers the graph reads.
     if (trace) {
@@ -118,7 +122,7 @@ class CudaGraphSampler : public WrappedSampler {
 
   // The graph reads the carried state (STANLEY's previous samples) from buffers it also writes at its
   // end, so each replay starts from the last one's state.
-  void capture(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen) {
+  void capture(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& gen) {
     graph_ = std::make_unique<at::cuda::CUDAGraph>();
     static_in_ = z0.clone();
     captured_state_ = inner_->state();

@@ -11,7 +11,8 @@ namespace stanley {
 class HmcSampler : public Sampler {
  public:
   HmcSampler(double step_size, double noise, std::int64_t n_leapfrog) : s_(step_size), eps_(noise), l_(n_leapfrog) {}
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+  using Sampler::sample;
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                        ChainTrace* trace) override;
   SamplerPtr fork() const override { return std::make_unique<HmcSampler>(*this); }
   double temperature() const override { return eps_ * eps_; }

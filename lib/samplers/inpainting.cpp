@@ -33,9 +33,9 @@ torch::Tensor ClampedEnergyImpl::compose(const torch::Tensor& z) const { return 
 torch::Tensor ClampedEnergyImpl::forward(const torch::Tensor& z) { return base_->forward(compose(z)); }
 
 torch::Tensor inpaint(Sampler& sampler, const EnergyPtr& model, const torch::Tensor& observed, const torch::Tensor& mask,
-                      const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen) {
+                      const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams) {
   auto clamped = std::make_shared<ClampedEnergyImpl>(model, observed, mask.to(observed.device()));
-  torch::Tensor z = sampler.sample(*clamped, z0, n_steps, gen, nullptr);
+  torch::Tensor z = sampler.sample(*clamped, z0, n_steps, streams, nullptr);
   return clamped->compose(z).detach();
 }
 

@@ -29,6 +29,6 @@ class ClampedEnergyImpl : public EnergyModel {
 
 // Fills the masked pixels of `observed` by `n_steps` of `sampler` from `z0`; returns the composed images.
 torch::Tensor inpaint(Sampler& sampler, const EnergyPtr& model, const torch::Tensor& observed, const torch::Tensor& mask,
-                      const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen);
+                      const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams);
 
 }  // namespace stanley

@@ -10,7 +10,8 @@ namespace stanley {
 class MetropolisAdjusted : public Sampler {
  public:
   explicit MetropolisAdjusted(SamplerPtr proposal);
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+  using Sampler::sample;
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                        ChainTrace* trace) override;
   SamplerPtr fork() const override;
 

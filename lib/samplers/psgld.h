@@ -12,7 +12,8 @@ class PsgldSampler : public Sampler {
  public:
   PsgldSampler(double step_size, double noise, double alpha, double lambda)
       : s_(step_size), eps_(noise), alpha_(alpha), lambda_(lambda) {}
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+  using Sampler::sample;
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                        ChainTrace* trace) override;
   SamplerPtr fork() const override { return std::make_unique<PsgldSampler>(*this); }
   double temperature() const override { return eps_ * eps_; }

@@ -76,19 +76,21 @@ std::optional<GaussianKernel> GaussianStepSampler::kernel(const torch::Tensor& z
   return step_kernel(z, grad);
 }
 
+torch::Tensor draw_step_noise(std::int64_t n_steps, const torch::Tensor& z, at::Generator& gen) {
+  std::vector<std::int64_t> sizes{n_steps};
+  sizes.insert(sizes.end(), z.sizes().begin(), z.sizes().end());
+  return draw::normal(sizes, gen, z.options());
+}
+
 torch::Tensor GaussianStepSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                                          at::Generator& gen, ChainTrace* trace) {
+                                          const ChainStreams& streams, ChainTrace* trace) {
   FrozenParameters frozen(energy);
   torch::Tensor z = z0.detach();
   EnergyGrad eg = energy_and_grad(energy, z);
   begin(energy, z, eg.grad);
-  // All K steps' noise in one draw (one kernel launch instead of K on a GPU); gd has none.
-  torch::Tensor noise;
-  if (n_steps > 0 && temperature() > 0) {
-    std::vector<std::int64_t> sizes{n_steps};
-    sizes.insert(sizes.end(), z.sizes().begin(), z.sizes().end());
-    noise = draw::normal(sizes, gen, z.options());
-  }
+  // gd has no noise and leaves its stream unread.
+  at::Generator gen = streams.noise;
+  const torch::Tensor noise = n_steps > 0 && temperature() > 0 ? draw_step_noise(n_steps, z, gen) : torch::Tensor();
   for (std::int64_t k = 0; k < n_steps; ++k) {
     if (k > 0) eg = energy_and_grad(energy, z);
     const GaussianKernel kn = step_kernel(z, eg.grad);
@@ -118,9 +120,9 @@ torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
 }
 
 MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
-                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, at::Generator& gen) {
+                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, const torch::Tensor& u) {
   // A NaN ratio (an overflowing proposal) rejects.
-  const torch::Tensor accept = draw::uniform({z.size(0)}, gen, at_z.f.options()).log() < log_ratio;
+  const torch::Tensor accept = u.log() < log_ratio;
   const torch::Tensor rows = per_chain(accept, z);
   return {torch::where(rows, y, z),
           {torch::where(accept, at_y.f, at_z.f), torch::where(per_chain(accept, at_z.grad), at_y.grad, at_z.grad)},

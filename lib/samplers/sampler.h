@@ -60,6 +60,13 @@ struct GaussianKernel {
   bool state_dependent = false;  // std varies with z (rejection coupling) rather than constant (reflection)
 };
 
+// The streams one sample() call draws from: the steps' standard normals and the Metropolis–Hastings
+// uniforms, each on its own stream so that samplers sharing a seed share the draws they have in common.
+struct ChainStreams {
+  at::Generator noise;
+  at::Generator accept;
+};
+
 class Sampler;
 using SamplerPtr = std::unique_ptr<Sampler>;
 
@@ -68,7 +75,12 @@ class Sampler {
   virtual ~Sampler() = default;
   // Runs n_steps transitions from z0 (not modified). The model's parameters are frozen meanwhile.
   virtual torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                               at::Generator& gen, ChainTrace* trace) = 0;
+                               const ChainStreams& streams, ChainTrace* trace) = 0;
+  // The same with one generator for every draw.
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+                       ChainTrace* trace) {
+    return sample(energy, z0, n_steps, ChainStreams{gen, gen}, trace);
+  }
   // A copy with the same settings and carried state; sampling with it leaves this one untouched
   // (evaluation chains must not become STANLEY's "previous samples" or move an adapted step).
   virtual SamplerPtr fork() const = 0;
@@ -109,7 +121,8 @@ class Sampler {
 // tamed Langevin, gd with no noise): one loop, each sampler says only its kernel.
 class GaussianStepSampler : public Sampler {
  public:
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, at::Generator& gen,
+  using Sampler::sample;
+  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                        ChainTrace* trace) override;
   // The kernel the loop uses; may depend on per-call state (STANLEY's γ fixed for an iteration).
   virtual GaussianKernel step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const = 0;
@@ -156,14 +169,18 @@ torch::Tensor log_gaussian(const torch::Tensor& x, const GaussianKernel& k);
 // A draw from the kernel with the given standard normal noise.
 torch::Tensor kernel_draw(const GaussianKernel& k, const torch::Tensor& noise);
 
-// The Metropolis–Hastings choice per chain: y where log U < log_ratio, else z; f and ∇f follow.
+// Standard normals for n_steps steps of chains shaped like z, in one draw ([n_steps, z...]; one kernel
+// launch instead of K on a GPU).
+torch::Tensor draw_step_noise(std::int64_t n_steps, const torch::Tensor& z, at::Generator& gen);
+
+// The Metropolis–Hastings choice per chain: y where log u < log_ratio, else z; f and ∇f follow.
 struct MhChoice {
   torch::Tensor next;
   EnergyGrad at_next;
   torch::Tensor accepted;  // [batch] bool
 };
 MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
-                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, at::Generator& gen);
+                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, const torch::Tensor& u);
 
 
 // Checks shared by sampler factories: step_size > 0 and noise ≥ 0 (noise > 0 where `need_noise`).

@@ -55,8 +55,9 @@ void save_checkpoint(const fs::path& dir, std::int64_t iteration, torch::nn::Mod
   archive.write("iteration", torch::tensor(iteration, torch::kInt64));
   if (gens) {
     archive.write("gen_data", gens->data.get_state());
-    archive.write("gen_sampler", gens->sampler.get_state().cpu());
-    archive.write("gen_eval", gens->eval.get_state().cpu());
+    archive.write("gen_chain_starts", gens->starts.get_state().cpu());
+    archive.write("gen_chain_noise", gens->chains.noise.get_state().cpu());
+    archive.write("gen_mh_accept", gens->chains.accept.get_state().cpu());
   }
   std::string names;
   for (const auto& [name, tensor] : extra) {
@@ -87,12 +88,17 @@ std::int64_t load_checkpoint(const fs::path& file, torch::nn::Module& model, tor
   archive.read("iteration", it);
   if (gens) {
     torch::Tensor s;
+    if (!archive.try_read("gen_chain_starts", s))
+      throw UserError(fmt::format("{} was written before the chain starts, step noise and MH uniforms had streams of their "
+                                  "own (2026-12-04): it cannot continue exactly; run it again from the start",
+                                  file.string()));
+    gens->starts.set_state(s.cpu());
     archive.read("gen_data", s);
     gens->data.set_state(s.cpu());
-    archive.read("gen_sampler", s);
-    gens->sampler.set_state(s.cpu());
-    archive.read("gen_eval", s);
-    gens->eval.set_state(s.cpu());
+    archive.read("gen_chain_noise", s);
+    gens->chains.noise.set_state(s.cpu());
+    archive.read("gen_mh_accept", s);
+    gens->chains.accept.set_state(s.cpu());
   }
   torch::Tensor names_t;
   if (extra && archive.try_read("extra_names", names_t)) {

@@ -200,8 +200,8 @@ void Trainer::run(RunContext& ctx) {
     const bool log_now = it % s_.log_every == 0;
     ChainTrace trace;
     // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
-    torch::Tensor z0 = init_.start(s_.batch, shape, ctx.gens.sampler, ctx.device);
-    torch::Tensor z = sampler_.sample(sampling_model(), z0, s_.n_steps, ctx.gens.sampler, log_now ? &trace : nullptr);
+    torch::Tensor z0 = init_.start(s_.batch, shape, ctx.gens.starts, ctx.device);
+    torch::Tensor z = sampler_.sample(sampling_model(), z0, s_.n_steps, ctx.gens.chains, log_now ? &trace : nullptr);
     if (s_.clamp) z = z.clamp(s_.clamp->first, s_.clamp->second);
     init_.finish(z);
     if (negatives_hook_) negatives_hook_(it, z);
