@@ -23,7 +23,7 @@
 #include "io/errors.h"
 #include "io/run_dir.h"
 #include "models/energy.h"
-#include "samplers/sampler.h"
+#include "samplers/sampler_registry.h"
 #include "io/compose.h"
 #include "io/yaml_tree.h"
 

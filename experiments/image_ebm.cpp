@@ -9,7 +9,7 @@
 #include "metrics/feature_stats.h"
 #include "metrics/kid.h"
 #include "random/draws.h"
-#include "samplers/cuda_graph_sampler.h"
+#include "samplers/cuda_graph_replay.h"
 
 namespace stanley {
 namespace {

@@ -14,7 +14,7 @@
 #include "experiment/training_diagnostics.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"
-#include "samplers/sampler.h"
+#include "samplers/sampler_registry.h"
 #include "training/trainer.h"
 
 namespace stanley {

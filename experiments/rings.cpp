@@ -9,8 +9,8 @@
 #include "metrics/toy_density.h"
 #include "models/energy.h"
 #include "models/sampling_precision.h"
-#include "samplers/cuda_graph_sampler.h"
-#include "samplers/sampler.h"
+#include "samplers/cuda_graph_replay.h"
+#include "samplers/sampler_registry.h"
 #include "training/generators.h"
 #include "training/trainer.h"
 

@@ -6,11 +6,11 @@
 #include <functional>
 
 #include "metrics/chain_diagnostics.h"
-#include "samplers/dual_averaging.h"
 #include "sampler_fixtures.h"
 #include "samplers/hmc.h"
 #include "samplers/langevin.h"
-#include "samplers/metropolis_adjusted.h"
+#include "samplers/metropolis_hastings.h"
+#include "samplers/step_adaptation.h"
 #include "samplers/psgld.h"
 #include "samplers/stanley.h"
 #include "samplers/tamed_langevin.h"
@@ -95,39 +95,41 @@ void check_two_modes(Sampler& sampler, const std::string& name) {
 }
 
 // STANLEY's kernel with γ = s·th/max(th, |∇f(z)|) from the state, as an MH proposal.
-MetropolisAdjusted stanley_mh(double s, double th) {
-  StanleySampler::Options o;
+StanleyKernel::Options stanley_every_step(double s, double th) {
+  StanleyKernel::Options o;
   o.step_size = s;
   o.th = th;
-  o.gamma_at = StanleySampler::GammaAt::kEveryStep;
+  o.gamma_at = StanleyKernel::GammaAt::kEveryStep;
   o.gamma_times_s = true;
-  return MetropolisAdjusted(std::make_unique<StanleySampler>(o));
+  return o;
 }
-MetropolisAdjusted mala(double s) { return MetropolisAdjusted(std::make_unique<LangevinSampler>(s, 1.0)); }
+SamplerPtr stanley_mh(double s, double th) {
+  return std::make_unique<Sampler>(std::make_unique<MetropolisHastings>(std::make_unique<StanleyKernel>(stanley_every_step(s, th))));
+}
+SamplerPtr mala(double s) {
+  return std::make_unique<Sampler>(std::make_unique<MetropolisHastings>(std::make_unique<LangevinKernel>(s, 1.0)));
+}
+SamplerPtr hmc(double s, std::int64_t n_leapfrog) {
+  return std::make_unique<Sampler>(std::make_unique<MetropolisHastings>(std::make_unique<LeapfrogKernel>(s, 1.0, n_leapfrog)));
+}
 
 TEST(ExactSamplers, MalaCorrelatedGaussian) {
-  auto s = mala(0.3);
-  check_correlated_gaussian(s, "mala");
+  check_correlated_gaussian(*mala(0.3), "mala");
 }
 TEST(ExactSamplers, HmcCorrelatedGaussian) {
-  HmcSampler s(0.04, 1.0, 5);  // leapfrog h = ε√s = 0.2
-  check_correlated_gaussian(s, "hmc");
+  check_correlated_gaussian(*hmc(0.04, 5), "hmc");  // leapfrog h = ε√s = 0.2
 }
 TEST(ExactSamplers, StanleyMhCorrelatedGaussian) {
-  auto s = stanley_mh(0.4, 1.0);  // |∇f| often exceeds th: γ varies, q is asymmetric
-  check_correlated_gaussian(s, "stanley_mh");
+  check_correlated_gaussian(*stanley_mh(0.4, 1.0), "stanley_mh");  // |∇f| often exceeds th: γ varies, q is asymmetric
 }
 TEST(ExactSamplers, MalaTwoModes) {
-  auto s = mala(1.0);
-  check_two_modes(s, "mala");
+  check_two_modes(*mala(1.0), "mala");
 }
 TEST(ExactSamplers, HmcTwoModes) {
-  HmcSampler s(0.16, 1.0, 5);  // h = 0.4
-  check_two_modes(s, "hmc");
+  check_two_modes(*hmc(0.16, 5), "hmc");  // h = 0.4
 }
 TEST(ExactSamplers, StanleyMhTwoModes) {
-  auto s = stanley_mh(1.0, 1.0);
-  check_two_modes(s, "stanley_mh");
+  check_two_modes(*stanley_mh(1.0, 1.0), "stanley_mh");
 }
 
 // HMC with one leapfrog step of h = ε√s proposes exactly the Langevin step of step s: the same
@@ -136,7 +138,7 @@ TEST(ExactSamplers, StanleyMhTwoModes) {
 TEST(Hmc, OneLeapfrogStepIsTheLangevinProposal) {
   stanley::testing::QuadraticEnergy f({2.0});
   const double s = 0.3, eps = 0.5;
-  HmcSampler hmc(s, eps, 1);
+  LeapfrogKernel hmc(s, eps, 1);
   EXPECT_NEAR(hmc.leapfrog_step(), eps * std::sqrt(s), 1e-15);
   const double q = 0.8, p = -1.1, h = hmc.leapfrog_step(), t = eps * eps, grad = -2.0 * q;
   const double leapfrog = q + h * (p + 0.5 * h * grad / t);
@@ -152,18 +154,19 @@ TEST(StanleyMh, AcceptanceRatioMatchesHandComputation) {
    public:
     torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * x.pow(2).sum(1); }
   } f;
-  auto s = stanley_mh(0.5, 0.5);
+  const StanleyKernel k(stanley_every_step(0.5, 0.5));
   torch::Tensor z = torch::tensor({{2.0}}, torch::kFloat64), y = torch::tensor({{1.5}}, torch::kFloat64);
+  const ChainState from{z, energy_and_grad(f, z)}, to{y, energy_and_grad(f, y)};
   const double log_q_yz = -std::pow(1.5 - 2 + 2.0 / 16, 2) / (2.0 / 8) - 0.5 * std::log(1.0 / 8);
   const double log_q_zy = -std::pow(2 - 1.5 + 1.5 / 12, 2) / (2.0 / 6) - 0.5 * std::log(1.0 / 6);
   const double expected = (-0.5 * 1.5 * 1.5 + 0.5 * 4) + log_q_zy - log_q_yz;
-  EXPECT_NEAR(s.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>(), expected, 1e-13);
+  EXPECT_NEAR(metropolis_log_ratio(from, to, k.temperature(), k.log_correction(from, to)).item<double>(), expected, 1e-13);
 }
 
 TEST(Tamed, DriftIsTheTamedGradient) {
-  TamedLangevinSampler s(0.2, 1.0);
+  TamedLangevinKernel s(0.2, 1.0);
   torch::Tensor g = torch::tensor({{0.5, -30.0}}, torch::kFloat64);
-  torch::Tensor d = s.kernel(torch::zeros_like(g), g)->mean[0];
+  torch::Tensor d = s.gaussian(torch::zeros_like(g), g)->mean[0];
   EXPECT_NEAR(d[0].item<double>(), 0.1 * 0.5 / (1 + 0.1 * 0.5), 1e-15);
   EXPECT_NEAR(d[1].item<double>(), 0.1 * -30.0 / (1 + 0.1 * 30.0), 1e-15);
   EXPECT_LT(std::abs(d[1].item<double>()), 1.0);  // bounded by 1 whatever the gradient
@@ -175,7 +178,7 @@ TEST(Psgld, FirstNoiselessStepIsSignLike) {
    public:
     torch::Tensor forward(const torch::Tensor& x) override { return (x * torch::tensor({3.0, -0.02}, torch::kFloat64)).sum(1); }
   } f;
-  PsgldSampler s(0.2, 0.0, 0.99, 1e-5);
+  Sampler s(std::make_unique<PsgldKernel>(0.2, 0.0, 0.99, 1e-5));
   at::Generator gen = make_generator(torch::kCPU, 0);
   torch::Tensor z = s.sample(f, torch::zeros({1, 2}, torch::kFloat64), 1, gen, nullptr);
   EXPECT_NEAR(z[0][0].item<double>(), 0.1 * 3.0 / (1e-5 + 3.0), 1e-15);
@@ -190,22 +193,21 @@ namespace {
 TEST(DualAveraging, ReachesTargetAcceptance) {
   torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
   GaussianEnergy f(cov);
-  auto sampler = mala(5.0);
-  ASSERT_TRUE(sampler.adaptable());
-  DualAveraging adapt(sampler.step_size(), 0.65);
+  SamplerPtr sampler = mala(5.0);
+  ASSERT_TRUE(sampler->adaptable());
+  sampler->set_adaptation(std::make_unique<DualAveraging>(sampler->step_size(), 0.65));
   at::Generator gen = make_generator(torch::kCPU, 31);
   torch::Tensor z = torch::zeros({64, 2}, torch::kFloat64);
-  for (int t = 0; t < 500; ++t) {
-    z = sampler.sample(f, z, 1, gen, nullptr);
-    sampler.set_step_size(adapt.update(sampler.last_accept_rate().item<double>()));
-  }
-  sampler.set_step_size(adapt.final_step());
+  for (int t = 0; t < 500; ++t) z = sampler->sample(f, z, 1, gen, nullptr);  // the driver adapts after each call
+  const double adapted = sampler->adaptation()->final_step(sampler->step_size());
+  sampler->set_step_size(adapted);
+  sampler->set_adaptation(nullptr);
   ChainTrace trace;
-  sampler.sample(f, z, 400, gen, &trace);
+  sampler->sample(f, z, 400, gen, &trace);
   double accept = 0;
   for (double a : trace.per_step()["accept_rate"]) accept += a / 400;
   EXPECT_NEAR(accept, 0.65, 0.05);
-  EXPECT_LT(adapt.final_step(), 1.0);
+  EXPECT_LT(adapted, 1.0);
 }
 
 }  // namespace

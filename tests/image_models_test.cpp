@@ -192,7 +192,7 @@ TEST(Inpainting, ClampedLangevinSamplesTheConditional) {
   at::Generator gen = at::detail::createCPUGenerator(1);
   const torch::Tensor observed = at::rand({n, 1, 8, 8}, gen, torch::kFloat32);
   const torch::Tensor mask = make_mask("box", 0.5, n, 8, 8, gen);
-  LangevinSampler langevin(0.01, 1.0);
+  Sampler langevin(std::make_unique<LangevinKernel>(0.01, 1.0));
   const torch::Tensor z0 = torch::zeros({n, 1, 8, 8});
   const torch::Tensor out = inpaint(langevin, model, observed, mask, z0, 1500, ChainStreams{gen, gen});
   EXPECT_TRUE((out * mask).equal(observed * mask));

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/energy.h"
-#include "samplers/sampler.h"
+#include "samplers/sampler_registry.h"
 
 namespace stanley::testing {
 
@@ -27,6 +27,12 @@ class GaussianEnergy : public EnergyModel {
   torch::Tensor forward(const torch::Tensor& x) override { return -0.5 * (x.matmul(precision_) * x).sum(1); }
   torch::Tensor precision_;
 };
+
+// The driver over a kernel built from these arguments.
+template <class Kernel, class... Args>
+SamplerPtr driver(Args&&... args) {
+  return std::make_unique<Sampler>(std::make_unique<Kernel>(std::forward<Args>(args)...));
+}
 
 // A sampler from a `sampler` section written as YAML, e.g. "{name: mala, step_size: 0.3, noise: 1.0}".
 inline SamplerPtr sampler_from(const std::string& yaml) { return make_sampler(Config(YAML::Load(yaml), "sampler")); }

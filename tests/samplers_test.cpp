@@ -6,21 +6,23 @@
 
 #include "sampler_fixtures.h"
 #include "samplers/chain_init.h"
+#include "samplers/chain_ops.h"
 #include "samplers/gradient_descent.h"
 #include "samplers/langevin.h"
-#include "samplers/metropolis_adjusted.h"
+#include "samplers/metropolis_hastings.h"
 #include "samplers/stanley.h"
 #include "training/generators.h"
 
 using namespace stanley;
+using stanley::testing::driver;
 using stanley::testing::GaussianEnergy;
 using stanley::testing::QuadraticEnergy;
 
 namespace {
 
-StanleySampler::Options stanley_options(double s, double noise, double th, StanleySampler::GammaAt at,
+StanleyKernel::Options stanley_options(double s, double noise, double th, StanleyKernel::GammaAt at,
                                         bool times_s = false) {
-  StanleySampler::Options o;
+  StanleyKernel::Options o;
   o.step_size = s;
   o.noise = noise;
   o.th = th;
@@ -28,7 +30,7 @@ StanleySampler::Options stanley_options(double s, double noise, double th, Stanl
   o.gamma_times_s = times_s;
   return o;
 }
-using GammaAt = StanleySampler::GammaAt;
+using GammaAt = StanleyKernel::GammaAt;
 
 // Eq. (4) by hand for one coordinate (times s in the variant).
 double hand_gamma(double s, double th, double g) { return s * th / std::max(th, std::abs(g)); }
@@ -44,14 +46,14 @@ TEST(Stanley, StepMatchesHandComputationBothSidesOfThreshold) {
   ASSERT_NEAR(eg.grad[0][0].item<double>(), -0.005, 1e-12);
   ASSERT_NEAR(eg.grad[0][1].item<double>(), -50.0, 1e-12);
   for (const bool times_s : {false, true}) {
-    StanleySampler sampler(stanley_options(s, eps, th, GammaAt::kEveryStep, times_s));
+    StanleyKernel sampler(stanley_options(s, eps, th, GammaAt::kEveryStep, times_s));
     const double scale = times_s ? s : 1.0;
     torch::Tensor gamma = sampler.gamma(eg.grad);
     const double g0 = hand_gamma(scale, th, -0.005), g1 = hand_gamma(scale, th, -50.0);
     EXPECT_NEAR(gamma[0][0].item<double>(), scale, 1e-15);  // below th: γ = 1 (eq. 4) or s
     EXPECT_NEAR(gamma[0][0].item<double>(), g0, 1e-15);
     EXPECT_NEAR(gamma[0][1].item<double>(), g1, 1e-15);
-    torch::Tensor next = kernel_draw(*sampler.kernel(z, eg.grad), xi);
+    torch::Tensor next = kernel_draw(*sampler.gaussian(z, eg.grad), xi);
     EXPECT_NEAR(next[0][0].item<double>(), 0.005 + 0.5 * g0 * -0.005 + eps * std::sqrt(g0) * 0.3, 1e-14);
     // Steep coordinate: drift (scale·th/2)·sign(∇f), noise shrunk to √(scale·th/|∇f|).
     EXPECT_NEAR(next[0][1].item<double>(), 0.5 - 0.5 * scale * th + eps * std::sqrt(scale * th / 50.0) * -1.2, 1e-14);
@@ -63,9 +65,9 @@ TEST(Stanley, GammaAtChainStartAndEveryStepDifferExactlyAsSpecified) {
   QuadraticEnergy f({4.0});
   const double th = 1.0, z0 = 0.6;  // ∇f(z0) = −2.4: clipped
   auto run = [&](GammaAt at) {
-    StanleySampler sampler(stanley_options(0.1, 0.0, th, at));
+    SamplerPtr sampler = driver<StanleyKernel>(stanley_options(0.1, 0.0, th, at));
     at::Generator gen = make_generator(torch::kCPU, 1);
-    return sampler.sample(f, torch::tensor({{z0}}, torch::kFloat64), 2, gen, nullptr).item<double>();
+    return sampler->sample(f, torch::tensor({{z0}}, torch::kFloat64), 2, gen, nullptr).item<double>();
   };
   const double gamma0 = hand_gamma(1.0, th, -4.0 * z0);
   const double z1 = z0 + 0.5 * gamma0 * (-4.0 * z0);
@@ -82,15 +84,15 @@ TEST(Stanley, GammaAtChainStartAndEveryStepDifferExactlyAsSpecified) {
 TEST(Stanley, PreviousSamplesUsesTheLastIterationsChainsUnderTheCurrentModel) {
   QuadraticEnergy f({4.0, 4.0});
   const double th = 1.0;
-  StanleySampler sampler(stanley_options(0.1, 0.0, th, GammaAt::kPreviousSamples));
+  SamplerPtr sampler = driver<StanleyKernel>(stanley_options(0.1, 0.0, th, GammaAt::kPreviousSamples));
   at::Generator gen = make_generator(torch::kCPU, 1);
   torch::Tensor start = torch::tensor({{0.6, 0.1}, {-2.0, 0.3}}, torch::kFloat64);
   // Iteration 1: γ from the start, one step.
-  const torch::Tensor z1 = sampler.sample(f, start, 1, gen, nullptr);
+  const torch::Tensor z1 = sampler->sample(f, start, 1, gen, nullptr);
   // The model changes between iterations (a → 9); iteration 2 starts elsewhere.
   { torch::NoGradGuard g; f.a_.fill_(9.0); }
   const torch::Tensor start2 = torch::tensor({{1.5, -0.4}, {0.2, 0.05}}, torch::kFloat64);
-  const torch::Tensor z2 = sampler.sample(f, start2, 2, gen, nullptr);
+  const torch::Tensor z2 = sampler->sample(f, start2, 2, gen, nullptr);
   for (int m = 0; m < 2; ++m) {
     for (int i = 0; i < 2; ++i) {
       const double z0 = start[m][i].item<double>();
@@ -109,24 +111,26 @@ TEST(Stanley, PreviousSamplesUsesTheLastIterationsChainsUnderTheCurrentModel) {
 // (evaluation) do not replace them.
 TEST(Stanley, PreviousSamplesAreStateAndForksLeaveThemAlone) {
   QuadraticEnergy f({4.0});
-  StanleySampler sampler(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
+  SamplerPtr sampler = driver<StanleyKernel>(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
   at::Generator gen = make_generator(torch::kCPU, 1);
-  sampler.sample(f, torch::tensor({{0.7}, {-0.3}}, torch::kFloat64), 3, gen, nullptr);
-  const auto state = sampler.state();
-  ASSERT_EQ(state.size(), 1u);
-  const torch::Tensor kept = state.begin()->second.clone();
-  sampler.fork()->sample(f, torch::full({5, 1}, 3.0, torch::kFloat64), 3, gen, nullptr);
-  EXPECT_TRUE(torch::equal(sampler.state().begin()->second, kept));
-  StanleySampler restored(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
-  restored.load_state(state);
+  sampler->sample(f, torch::tensor({{0.7}, {-0.3}}, torch::kFloat64), 3, gen, nullptr);
+  // Through a checkpoint's named tensors and back.
+  const CarriedState state = CarriedState::from_tensors(sampler->carried().to_tensors());
+  ASSERT_TRUE(state.previous_samples.defined());
+  EXPECT_FALSE(state.log_step.has_value());
+  const torch::Tensor kept = state.previous_samples.clone();
+  sampler->fork()->sample(f, torch::full({5, 1}, 3.0, torch::kFloat64), 3, gen, nullptr);
+  EXPECT_TRUE(torch::equal(sampler->carried().previous_samples, kept));
+  SamplerPtr restored = driver<StanleyKernel>(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
+  restored->restore(state);
   const torch::Tensor from = torch::tensor({{1.0}, {2.0}}, torch::kFloat64);
-  EXPECT_TRUE(torch::equal(restored.sample(f, from, 2, gen, nullptr), sampler.sample(f, from, 2, gen, nullptr)));
+  EXPECT_TRUE(torch::equal(restored->sample(f, from, 2, gen, nullptr), sampler->sample(f, from, 2, gen, nullptr)));
 }
 
 TEST(Stanley, L2ScaleUsesOneGammaPerSample) {
-  StanleySampler::Options o = stanley_options(0.5, 1.0, 1.0, GammaAt::kChainStart, true);
-  o.scale = StanleySampler::Scale::kL2;
-  StanleySampler sampler(o);
+  StanleyKernel::Options o = stanley_options(0.5, 1.0, 1.0, GammaAt::kChainStart, true);
+  o.scale = StanleyKernel::Scale::kL2;
+  StanleyKernel sampler(o);
   torch::Tensor g = torch::tensor({{3.0, 4.0}, {0.1, 0.2}}, torch::kFloat64);
   torch::Tensor gamma = sampler.gamma(g);
   EXPECT_NEAR(gamma[0][0].item<double>(), 0.5 * 1.0 / 5.0, 1e-15);  // ‖g‖ = 5
@@ -141,11 +145,11 @@ TEST(Stanley, ClipFractionClipsThatShareOfCoordinates) {
   at::Generator gen = make_generator(torch::kCPU, 9);
   const torch::Tensor z0 = at::normal(0.0, 1.0, {500, 2}, gen, torch::kFloat64);  // 1,000 distinct |∇f|
   for (double q : {0.01, 0.1, 0.3, 0.5}) {
-    StanleySampler::Options o = stanley_options(0.1, 1.0, 123.0, GammaAt::kChainStart);
+    StanleyKernel::Options o = stanley_options(0.1, 1.0, 123.0, GammaAt::kChainStart);
     o.clip_fraction = q;
-    StanleySampler sampler(o);
+    SamplerPtr sampler = driver<StanleyKernel>(o);
     ChainTrace trace;
-    sampler.sample(f, z0, 3, gen, &trace);
+    sampler->sample(f, z0, 3, gen, &trace);
     EXPECT_NEAR(trace.per_step()["clip_frac"][0], q, 1e-6) << q;  // counted in float32
     const torch::Tensor sorted = std::get<0>(energy_and_grad(f, z0).grad.abs().flatten().sort());
     const auto k = static_cast<std::int64_t>(std::ceil((1.0 - q) * 1000));
@@ -156,10 +160,10 @@ TEST(Stanley, ClipFractionClipsThatShareOfCoordinates) {
 
 TEST(Stanley, TraceRecordsGammaStatistics) {
   QuadraticEnergy f({1.0, 100.0});
-  StanleySampler sampler(stanley_options(0.1, 1.0, 0.01, GammaAt::kChainStart));
+  SamplerPtr sampler = driver<StanleyKernel>(stanley_options(0.1, 1.0, 0.01, GammaAt::kChainStart));
   at::Generator gen = make_generator(torch::kCPU, 3);
   ChainTrace trace;
-  sampler.sample(f, torch::ones({8, 2}, torch::kFloat64), 5, gen, &trace);
+  sampler->sample(f, torch::ones({8, 2}, torch::kFloat64), 5, gen, &trace);
   // Nothing was read to the host inside the loop: all 6 statistics x 5 steps wait as tensors.
   EXPECT_EQ(trace.pending(), 30u);
   for (const char* key : {"f_mean", "grad_norm", "step_norm", "gamma_mean", "gamma_min", "clip_frac"}) {
@@ -177,10 +181,10 @@ TEST(Stanley, TraceRecordsGammaStatistics) {
 TEST(Langevin, StationaryVarianceMatchesDiscretisedChain) {
   const double sigma2 = 1.0, s = 0.5;
   QuadraticEnergy f({1.0 / sigma2});
-  LangevinSampler sampler(s, 1.0);
+  SamplerPtr sampler = driver<LangevinKernel>(s, 1.0);
   at::Generator gen = make_generator(torch::kCPU, 11);
   const std::int64_t chains = 40000;
-  torch::Tensor z = sampler.sample(f, torch::zeros({chains, 1}, torch::kFloat64), 80, gen, nullptr);
+  torch::Tensor z = sampler->sample(f, torch::zeros({chains, 1}, torch::kFloat64), 80, gen, nullptr);
   const double expected = sigma2 / (1.0 - s / (4.0 * sigma2));  // 1.142857
   const double var = z.var().item<double>();
   const double se = expected * std::sqrt(2.0 / chains);         // sampling sd of a variance estimate
@@ -193,11 +197,17 @@ TEST(Langevin, StationaryVarianceMatchesDiscretisedChain) {
 //   log q(y|z) = −(1 − 0.5 − 0.25·(−0.5))²/(2·0.5) = −0.390625
 //   log q(z|y) = −(0.5 − 1 − 0.25·(−1))²/(2·0.5)   = −0.0625
 //   f(y) − f(z) = −0.5 + 0.125 = −0.375  →  log α = −0.375 − 0.0625 + 0.390625 = −0.046875
+// MALA's log acceptance ratio from z to y: MH over the Langevin kernel's proposal correction.
+double mala_log_ratio(EnergyModel& f, double s, double eps, double z, double y) {
+  const LangevinKernel langevin(s, eps);
+  const torch::Tensor zt = torch::tensor({{z}}, torch::kFloat64), yt = torch::tensor({{y}}, torch::kFloat64);
+  const ChainState from{zt, energy_and_grad(f, zt)}, to{yt, energy_and_grad(f, yt)};
+  return metropolis_log_ratio(from, to, langevin.temperature(), langevin.log_correction(from, to)).item<double>();
+}
+
 TEST(Mala, AcceptanceRatioMatchesHandComputation) {
   QuadraticEnergy f({1.0});
-  MetropolisAdjusted mala(std::make_unique<LangevinSampler>(0.5, 1.0));
-  torch::Tensor z = torch::tensor({{0.5}}, torch::kFloat64), y = torch::tensor({{1.0}}, torch::kFloat64);
-  const double log_alpha = mala.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>();
+  const double log_alpha = mala_log_ratio(f, 0.5, 1.0, 0.5, 1.0);
   EXPECT_NEAR(log_alpha, -0.046875, 1e-14);
   EXPECT_NEAR(std::exp(log_alpha), 0.954207, 1e-6);
 }
@@ -208,10 +218,8 @@ TEST(Mala, AcceptanceRatioMatchesHandComputation) {
 //   (f(y) − f(z))/T = −0.375/0.25 = −1.5  →  log α = −1.5 − 0.25 + 1.5625 = −0.1875
 TEST(Mala, AcceptanceRatioIsOnTheTemperedTarget) {
   QuadraticEnergy f({1.0});
-  MetropolisAdjusted mala(std::make_unique<LangevinSampler>(0.5, 0.5));
-  EXPECT_DOUBLE_EQ(mala.temperature(), 0.25);
-  torch::Tensor z = torch::tensor({{0.5}}, torch::kFloat64), y = torch::tensor({{1.0}}, torch::kFloat64);
-  EXPECT_NEAR(mala.log_accept_ratio(energy_and_grad(f, z), z, energy_and_grad(f, y), y).item<double>(), -0.1875, 1e-14);
+  EXPECT_DOUBLE_EQ(MetropolisHastings(std::make_unique<LangevinKernel>(0.5, 0.5)).temperature(), 0.25);
+  EXPECT_NEAR(mala_log_ratio(f, 0.5, 0.5, 0.5, 1.0), -0.1875, 1e-14);
 }
 
 // MALA is exact: many independent chains end distributed as the target. Tolerances are 4 standard
@@ -220,7 +228,7 @@ TEST(Mala, AcceptanceRatioIsOnTheTemperedTarget) {
 TEST(Mala, MatchesCorrelatedGaussianMoments) {
   torch::Tensor cov = torch::tensor({{1.0, 0.3}, {0.3, 0.25}}, torch::kFloat64);
   GaussianEnergy f(cov);
-  MetropolisAdjusted mala(std::make_unique<LangevinSampler>(0.3, 1.0));
+  Sampler mala(std::make_unique<MetropolisHastings>(std::make_unique<LangevinKernel>(0.3, 1.0)));
   at::Generator gen = make_generator(torch::kCPU, 21);
   const std::int64_t n = 8000;
   ChainTrace trace;
@@ -242,7 +250,7 @@ TEST(Mala, MatchesCorrelatedGaussianMoments) {
 
 TEST(GradientDescent, ReachesTheMode) {
   QuadraticEnergy f({2.0, 0.5});
-  GradientDescentSampler gd(0.5);
+  Sampler gd(std::make_unique<GradientDescentKernel>(0.5));
   at::Generator gen = make_generator(torch::kCPU, 0);
   torch::Tensor z = gd.sample(f, torch::tensor({{3.0, -2.0}}, torch::kFloat64), 200, gen, nullptr);
   // Contraction per step: |1 − s·a/2| = 0.5 and 0.875; after 200 steps both are below 1e-10.
@@ -251,7 +259,7 @@ TEST(GradientDescent, ReachesTheMode) {
 
 TEST(Sampler, FreezesParametersAndKeepsNoGraph) {
   QuadraticEnergy f({2.0});
-  LangevinSampler sampler(0.1, 1.0);
+  Sampler sampler(std::make_unique<LangevinKernel>(0.1, 1.0));
   at::Generator gen = make_generator(torch::kCPU, 5);
   torch::Tensor z = sampler.sample(f, torch::ones({4, 1}, torch::kFloat64), 3, gen, nullptr);
   EXPECT_FALSE(z.requires_grad());
@@ -261,7 +269,7 @@ TEST(Sampler, FreezesParametersAndKeepsNoGraph) {
 
 TEST(Sampler, SameGeneratorSeedSameChain) {
   QuadraticEnergy f({1.0});
-  LangevinSampler sampler(0.1, 1.0);
+  Sampler sampler(std::make_unique<LangevinKernel>(0.1, 1.0));
   at::Generator g1 = make_generator(torch::kCPU, 42), g2 = make_generator(torch::kCPU, 42);
   torch::Tensor a = sampler.sample(f, torch::zeros({16, 1}, torch::kFloat64), 10, g1, nullptr);
   torch::Tensor b = sampler.sample(f, torch::zeros({16, 1}, torch::kFloat64), 10, g2, nullptr);

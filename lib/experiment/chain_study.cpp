@@ -4,7 +4,7 @@
 
 #include "metrics/chain_diagnostics.h"
 #include "metrics/sample_quality.h"
-#include "samplers/dual_averaging.h"
+#include "samplers/step_adaptation.h"
 
 namespace stanley {
 namespace {
@@ -72,12 +72,11 @@ ChainStudy study_chains(EnergyModel& model, Sampler& sampler, torch::Tensor z0, 
 
 torch::Tensor adapt_step_size(EnergyModel& model, Sampler& sampler, torch::Tensor z, std::int64_t steps,
                               double target_accept, at::Generator& gen) {
-  DualAveraging adapt(sampler.step_size(), target_accept);
-  for (std::int64_t t = 0; t < steps; ++t) {
-    z = sampler.sample(model, z, 1, gen, nullptr);
-    sampler.set_step_size(adapt.update(sampler.last_accept_rate().item<double>()));
-  }
-  sampler.set_step_size(adapt.final_step());
+  // One transition per call, so that the driver adapts after each (Stan's warm-up).
+  sampler.set_adaptation(std::make_unique<DualAveraging>(sampler.step_size(), target_accept));
+  for (std::int64_t t = 0; t < steps; ++t) z = sampler.sample(model, z, 1, gen, nullptr);
+  sampler.set_step_size(sampler.adaptation()->final_step(sampler.step_size()));
+  sampler.set_adaptation(nullptr);
   return z;
 }
 

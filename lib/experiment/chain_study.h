@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "models/energy.h"
-#include "samplers/sampler.h"
+#include "samplers/sampler_registry.h"
 
 namespace stanley {
 

@@ -11,7 +11,7 @@
 #include "metrics/coupling.h"
 #include "models/energy.h"
 #include "samplers/chain_init.h"
-#include "samplers/sampler.h"
+#include "samplers/sampler_registry.h"
 #include "training/checkpoint.h"
 #include "training/generators.h"
 

@@ -6,7 +6,7 @@
 
 #include "experiment/chain_study.h"
 #include "metrics/coupling.h"
-#include "samplers/sampler.h"
+#include "samplers/sampler_registry.h"
 #include "training/generators.h"
 
 namespace stanley {

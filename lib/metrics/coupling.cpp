@@ -7,6 +7,7 @@
 #include <random>
 
 #include "random/draws.h"
+#include "samplers/chain_ops.h"
 
 namespace stanley {
 namespace {

@@ -1,10 +1,12 @@
 #include "samplers/gradient_descent.h"
 
+#include "samplers/kernel_settings.h"
+
 namespace stanley {
 
-SamplerPtr make_gradient_descent(const Config& cfg) {
+KernelPtr make_gradient_descent(const Config& cfg) {
   check_step_and_noise(cfg, false);
-  return std::make_unique<GradientDescentSampler>(cfg.get<double>("step_size"));
+  return std::make_unique<GradientDescentKernel>(cfg.get<double>("step_size"));
 }
 
 }  // namespace stanley

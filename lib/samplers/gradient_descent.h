@@ -1,16 +1,17 @@
 #pragma once
-#include "samplers/sampler.h"
+#include "io/config.h"
+#include "samplers/gaussian_transition.h"
 
 namespace stanley {
 
 // The paper's "gradient descent without noise" baseline: z ← z + (s/2)·∇f(z). No noise: T = 0, a mode.
-class GradientDescentSampler : public GaussianStepSampler {
+class GradientDescentKernel : public GaussianTransition {
  public:
-  explicit GradientDescentSampler(double step_size) : s_(step_size) {}
-  GaussianKernel step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const override {
+  explicit GradientDescentKernel(double step_size) : s_(step_size) {}
+  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* /*info*/) const override {
     return {z + (0.5 * s_) * grad, {}, false};
   }
-  SamplerPtr fork() const override { return std::make_unique<GradientDescentSampler>(*this); }
+  KernelPtr clone() const override { return std::make_unique<GradientDescentKernel>(*this); }
   double temperature() const override { return 0.0; }
   double step_size() const override { return s_; }
   void set_step_size(double s) override { s_ = s; }
@@ -19,6 +20,6 @@ class GradientDescentSampler : public GaussianStepSampler {
   double s_;
 };
 
-SamplerPtr make_gradient_descent(const Config& cfg);
+KernelPtr make_gradient_descent(const Config& cfg);
 
 }  // namespace stanley

@@ -1,35 +1,24 @@
 #include "samplers/psgld.h"
 
-#include "random/draws.h"
+#include "samplers/kernel_settings.h"
 
 namespace stanley {
 
-torch::Tensor PsgldSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                                   const ChainStreams& streams, ChainTrace* trace) {
-  FrozenParameters frozen(energy);
-  torch::Tensor z = z0.detach();
-  torch::Tensor v;
-  at::Generator gen = streams.noise;
-  const torch::Tensor noise = n_steps > 0 ? draw_step_noise(n_steps, z, gen) : torch::Tensor();
-  for (std::int64_t k = 0; k < n_steps; ++k) {
-    const EnergyGrad eg = energy_and_grad(energy, z);
-    const torch::Tensor g2 = eg.grad * eg.grad;
-    v = k == 0 ? g2 : alpha_ * v + (1.0 - alpha_) * g2;
-    const torch::Tensor precond = 1.0 / (lambda_ + v.sqrt());
-    torch::Tensor next = z + (0.5 * s_) * precond * eg.grad + eps_ * (s_ * precond).sqrt() * noise[k];
-    if (trace) {
-      record_common_stats(trace, eg, z, next);
-      trace->add("precond_mean", precond.mean());
-    }
-    z = next;
-  }
-  return z;
+Step PsgldKernel::step(EnergyModel& /*energy*/, const ChainState& s, const StepDraws& draws) {
+  const torch::Tensor& g = s.at.grad;
+  const torch::Tensor g2 = g * g;
+  v_ = v_.defined() ? alpha_ * v_ + (1.0 - alpha_) * g2 : g2;
+  Step out;
+  out.info.preconditioner = 1.0 / (lambda_ + v_.sqrt());
+  out.next.z = s.z + (0.5 * s_) * out.info.preconditioner * g;
+  if (draws.normal.defined()) out.next.z = out.next.z + eps_ * (s_ * out.info.preconditioner).sqrt() * draws.normal;
+  return out;
 }
 
-SamplerPtr make_psgld(const Config& cfg) {
+KernelPtr make_psgld(const Config& cfg) {
   check_step_and_noise(cfg, false);
-  return std::make_unique<PsgldSampler>(cfg.get<double>("step_size"), cfg.get<double>("noise"),
-                                        cfg.get<double>("alpha"), cfg.get<double>("lambda"));
+  return std::make_unique<PsgldKernel>(cfg.get<double>("step_size"), cfg.get<double>("noise"), cfg.get<double>("alpha"),
+                                       cfg.get<double>("lambda"));
 }
 
 }  // namespace stanley

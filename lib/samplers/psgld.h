@@ -1,28 +1,30 @@
 #pragma once
-#include "samplers/sampler.h"
+#include "io/config.h"
+#include "samplers/transition_kernel.h"
 
 namespace stanley {
 
 // RMSprop-preconditioned Langevin (pSGLD, Li, Chen, Carlson & Carin 2016), in this suite's convention:
-//   V ← α·V + (1 − α)·g⊙g   (V₀ = g₀⊙g₀),   G = 1 / (λ + √V)
+//   V ← α·V + (1 − α)·g⊙g   (V₀ = g₀⊙g₀ at each call's first step),   G = 1 / (λ + √V)
 //   z ← z + (s/2)·G⊙g + √(s·G)⊙ε·ξ            ≈ π_T, T = ε²
 // The Γ(θ) correction term of the paper is dropped, as in its experiments. G depends on the chain's
 // history, so the transition is no Gaussian kernel of z alone (no coupling).
-class PsgldSampler : public Sampler {
+class PsgldKernel : public TransitionKernel {
  public:
-  PsgldSampler(double step_size, double noise, double alpha, double lambda)
+  PsgldKernel(double step_size, double noise, double alpha, double lambda)
       : s_(step_size), eps_(noise), alpha_(alpha), lambda_(lambda) {}
-  using Sampler::sample;
-  torch::Tensor sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
-                       ChainTrace* trace) override;
-  SamplerPtr fork() const override { return std::make_unique<PsgldSampler>(*this); }
+  KernelPtr clone() const override { return std::make_unique<PsgldKernel>(*this); }
   double temperature() const override { return eps_ * eps_; }
   double step_size() const override { return s_; }
+  void set_step_size(double s) override { s_ = s; }
+  void begin(EnergyModel& /*energy*/, const ChainState& /*start*/) override { v_ = torch::Tensor(); }
+  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws) override;
 
  private:
   double s_, eps_, alpha_, lambda_;
+  torch::Tensor v_;  // the moving average of ∇f⊙∇f within the current call
 };
 
-SamplerPtr make_psgld(const Config& cfg);
+KernelPtr make_psgld(const Config& cfg);
 
 }  // namespace stanley

@@ -1,9 +1,12 @@
 // Every sampler, registered by name. A new sampler: one file plus one line here (and a configs/sampler/ YAML).
 // The second string of an entry is what `stanley diagnose` changes for a long chain to be one Markov kernel.
+#include <fmt/format.h>
+
 #include "samplers/gradient_descent.h"
 #include "samplers/hmc.h"
 #include "samplers/langevin.h"
 #include "samplers/psgld.h"
+#include "samplers/sampler_registry.h"
 #include "samplers/stanley.h"
 #include "samplers/tamed_langevin.h"
 
@@ -24,6 +27,29 @@ Registry<SamplerRecipe>& sampler_registry() {
     return r;
   }();
   return table;
+}
+
+SamplerPtr make_sampler(const Config& sampler_cfg) {
+  auto sampler = std::make_unique<Sampler>(sampler_registry().get(sampler_cfg.get<std::string>("name")).factory.make(sampler_cfg));
+  const bool adapt = sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step");
+  if (adapt) {
+    if (!sampler->adaptable())
+      throw UserError(fmt::format("{}=true: sampler '{}' has no Metropolis-Hastings test or no step size to adapt "
+                                  "(stanley_mh adapts s only with gamma_times_s: true)",
+                                  sampler_cfg.full_key("adapt_step"), sampler_cfg.get<std::string>("name")));
+    const double target = sampler_cfg.get<double>("target_accept");
+    const double rate = sampler_cfg.get<double>("adapt_rate");
+    sampler_cfg.require(target > 0 && target < 1, "target_accept", "in (0, 1)");
+    sampler_cfg.require(rate > 0, "adapt_rate", "> 0");
+    sampler->set_adaptation(std::make_unique<ConstantGain>(target, rate));
+  }
+  if (sampler_cfg.has("cuda_graph") && sampler_cfg.get<bool>("cuda_graph")) {
+    if (adapt)
+      throw UserError(fmt::format("{}=true with adapt_step=true: the adapted step is a host value between calls, a "
+                                  "captured graph would keep the first one", sampler_cfg.full_key("cuda_graph")));
+    sampler->capture_cuda_graphs();
+  }
+  return sampler;
 }
 
 }  // namespace stanley

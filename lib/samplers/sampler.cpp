@@ -1,132 +1,120 @@
 #include "samplers/sampler.h"
 
-#include <fmt/format.h>
-
 #include "random/draws.h"
-#include "samplers/adapted_step.h"
-#include "samplers/cuda_graph_sampler.h"
+#include "samplers/chain_ops.h"
+#include "samplers/cuda_graph_replay.h"
 
 namespace stanley {
+namespace {
 
-SamplerPtr make_sampler(const Config& sampler_cfg) {
-  SamplerPtr sampler = sampler_registry().get(sampler_cfg.get<std::string>("name")).factory.make(sampler_cfg);
-  if (sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step")) {
-    if (!sampler->adaptable())
-      throw UserError(fmt::format("{}=true: sampler '{}' has no Metropolis-Hastings test or no step size to adapt "
-                                  "(stanley_mh adapts s only with gamma_times_s: true)",
-                                  sampler_cfg.full_key("adapt_step"), sampler_cfg.get<std::string>("name")));
-    const double target = sampler_cfg.get<double>("target_accept");
-    const double rate = sampler_cfg.get<double>("adapt_rate");
-    sampler_cfg.require(target > 0 && target < 1, "target_accept", "in (0, 1)");
-    sampler_cfg.require(rate > 0, "adapt_rate", "> 0");
-    sampler = std::make_unique<AdaptedStep>(std::move(sampler), target, rate);
+// Names of the carried state in checkpoints (kept from the first checkpoints that held them).
+constexpr const char* kPreviousSamplesKey = "stanley_previous_samples";
+constexpr const char* kLogStepKey = "adapted_log_step";
+constexpr const char* kGraphRngKey = "cuda_graph_rng";
+
+// What every step records: mean f(z_k), mean ‖∇f(z_k)‖, mean ‖z_k − z_{k−1}‖, and what the kernel
+// reported; z_next goes to trace->observe.
+void record_step(ChainTrace& trace, const ChainState& from, const Step& step, const torch::Tensor& accept_rate) {
+  trace.add("f_mean", from.at.f.mean());
+  trace.add("grad_norm", per_sample_norm(from.at.grad).mean());
+  trace.add("step_norm", per_sample_norm(step.next.z - from.z).mean());
+  if (trace.observe) trace.observe(step.next.z);
+  const StepInfo& info = step.info;
+  if (accept_rate.defined()) trace.add("accept_rate", accept_rate);
+  if (info.hamiltonian && info.log_accept_ratio.defined()) trace.add("abs_delta_h", info.log_accept_ratio.abs().mean());
+  if (info.gamma.defined()) {
+    trace.add("gamma_mean", info.gamma.mean());
+    trace.add("gamma_min", info.gamma.min(), ChainTrace::Summary::kMin);
+    trace.add("clip_frac", (info.gamma < info.gamma_max).to(torch::kFloat).mean());
   }
-  if (sampler_cfg.has("cuda_graph") && sampler_cfg.get<bool>("cuda_graph")) {
-    if (sampler->adaptable() && sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step"))
-      throw UserError(fmt::format("{}=true with adapt_step=true: the adapted step is a host value between calls, a "
-                                  "captured graph would keep the first one", sampler_cfg.full_key("cuda_graph")));
-    sampler = wrap_in_cuda_graph(std::move(sampler));
+  if (info.threshold.defined()) trace.add("th", info.threshold);
+  if (info.preconditioner.defined()) trace.add("precond_mean", info.preconditioner.mean());
+}
+
+}  // namespace
+
+std::map<std::string, torch::Tensor> CarriedState::to_tensors() const {
+  std::map<std::string, torch::Tensor> out;
+  if (previous_samples.defined()) out[kPreviousSamplesKey] = previous_samples;
+  if (log_step) out[kLogStepKey] = torch::tensor(*log_step, torch::kFloat64);
+  if (graph_rng.defined()) out[kGraphRngKey] = graph_rng;
+  return out;
+}
+
+CarriedState CarriedState::from_tensors(const std::map<std::string, torch::Tensor>& tensors) {
+  CarriedState s;
+  if (auto it = tensors.find(kPreviousSamplesKey); it != tensors.end()) s.previous_samples = it->second;
+  if (auto it = tensors.find(kLogStepKey); it != tensors.end()) s.log_step = it->second.item<double>();
+  if (auto it = tensors.find(kGraphRngKey); it != tensors.end()) s.graph_rng = it->second;
+  return s;
+}
+
+Sampler::Sampler(KernelPtr kernel) : kernel_(std::move(kernel)) {}
+Sampler::~Sampler() = default;
+
+SamplerPtr Sampler::fork() const {
+  auto copy = std::make_unique<Sampler>(kernel_->clone());
+  if (adaptation_) copy->adaptation_ = adaptation_->clone();
+  return copy;
+}
+
+void Sampler::set_adaptation(std::unique_ptr<StepAdaptation> adaptation) { adaptation_ = std::move(adaptation); }
+
+void Sampler::capture_cuda_graphs() { graph_ = std::make_unique<CudaGraphReplay>(); }
+
+CarriedState Sampler::carried() const {
+  CarriedState s;
+  s.previous_samples = kernel_->previous_samples();
+  if (adaptation_) s.log_step = std::log(step_size());
+  if (graph_) s.graph_rng = graph_->rng_state();
+  return s;
+}
+
+void Sampler::restore(const CarriedState& state) {
+  if (state.previous_samples.defined()) kernel_->set_previous_samples(state.previous_samples);
+  if (state.log_step) set_step_size(std::exp(*state.log_step));
+  if (graph_) graph_->restore(state.graph_rng);
+}
+
+torch::Tensor Sampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                              const ChainStreams& streams, ChainTrace* trace) {
+  torch::Tensor z = graph_ ? graph_->sample(*this, energy, z0, n_steps, streams, trace) : run(energy, z0, n_steps, streams, trace);
+  if (adaptation_ && last_accept_.defined()) set_step_size(adaptation_->update(step_size(), last_accept_.item<double>()));
+  return z;
+}
+
+torch::Tensor Sampler::run(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
+                           ChainTrace* trace) {
+  FrozenParameters frozen(energy);
+  ChainState s{z0.detach(), {}};
+  s.at = energy_and_grad(energy, s.z);
+  kernel_->begin(energy, s);
+  at::Generator noise_gen = streams.noise, accept_gen = streams.accept;
+  const bool draw_normals = n_steps > 0 && kernel_->draws_normal(), draw_uniforms = n_steps > 0 && kernel_->draws_uniform();
+  const torch::Tensor normals = draw_normals ? draw_step_noise(n_steps, s.z, noise_gen) : torch::Tensor();
+  const torch::Tensor uniforms =
+      draw_uniforms ? draw::uniform({n_steps, s.z.size(0)}, accept_gen, s.at.f.options()) : torch::Tensor();
+  torch::Tensor accepted = draw_uniforms ? torch::zeros({}, s.z.options()) : torch::Tensor();  // Σ per-step acceptance
+  for (std::int64_t k = 0; k < n_steps; ++k) {
+    if (!s.at.f.defined()) s.at = energy_and_grad(energy, s.z);
+    Step step = kernel_->step(energy, s, {draw_normals ? normals[k] : torch::Tensor(), draw_uniforms ? uniforms[k] : torch::Tensor()});
+    torch::Tensor rate;
+    if (step.info.accepted.defined()) {
+      rate = step.info.accepted.to(s.z.scalar_type()).mean();
+      accepted = accepted + rate;
+    }
+    if (trace) record_step(*trace, s, step, rate);
+    s = std::move(step.next);
   }
-  return sampler;
-}
-
-void check_step_and_noise(const Config& cfg, bool need_noise) {
-  cfg.require(cfg.get<double>("step_size") > 0, "step_size", "> 0");
-  if (!cfg.has("noise")) return;
-  const double eps = cfg.get<double>("noise");
-  if (need_noise) cfg.require(eps > 0, "noise", "> 0 for " + cfg.get<std::string>("name") + " (its test is on exp(f/ε²))");
-  cfg.require(eps >= 0, "noise", ">= 0");
-}
-
-std::map<std::string, std::vector<double>>& ChainTrace::per_step() {
-  if (pending_.empty()) return values_;
-  std::vector<torch::Tensor> all;
-  for (const auto& [name, values] : pending_)
-    for (const auto& v : values) all.push_back(v.to(torch::kFloat64).reshape({}));
-  const torch::Tensor host = torch::stack(all).cpu();  // the one synchronisation
-  const double* data = host.data_ptr<double>();
-  for (const auto& [name, values] : pending_) {
-    auto& out = values_[name];
-    out.insert(out.end(), data, data + values.size());
-    data += values.size();
-  }
-  pending_.clear();
-  return values_;
-}
-
-std::size_t ChainTrace::pending() const {
-  std::size_t n = 0;
-  for (const auto& [name, values] : pending_) n += values.size();
-  return n;
-}
-
-torch::Tensor per_sample_norm(const torch::Tensor& t) { return t.flatten(1).norm(2, 1); }
-
-void record_common_stats(ChainTrace* trace, const EnergyGrad& eg, const torch::Tensor& z_prev,
-                         const torch::Tensor& z_next) {
-  if (!trace) return;
-  trace->add("f_mean", eg.f.mean());
-  trace->add("grad_norm", per_sample_norm(eg.grad).mean());
-  trace->add("step_norm", per_sample_norm(z_next - z_prev).mean());
-  if (trace->observe) trace->observe(z_next);
-}
-
-std::optional<GaussianKernel> GaussianStepSampler::kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
-  if (!markov()) return std::nullopt;
-  return step_kernel(z, grad);
+  kernel_->end(s);
+  last_accept_ = accepted.defined() && n_steps > 0 ? accepted / static_cast<double>(n_steps) : torch::Tensor();
+  return s.z;
 }
 
 torch::Tensor draw_step_noise(std::int64_t n_steps, const torch::Tensor& z, at::Generator& gen) {
   std::vector<std::int64_t> sizes{n_steps};
   sizes.insert(sizes.end(), z.sizes().begin(), z.sizes().end());
   return draw::normal(sizes, gen, z.options());
-}
-
-torch::Tensor GaussianStepSampler::sample(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
-                                          const ChainStreams& streams, ChainTrace* trace) {
-  FrozenParameters frozen(energy);
-  torch::Tensor z = z0.detach();
-  EnergyGrad eg = energy_and_grad(energy, z);
-  begin(energy, z, eg.grad);
-  // gd has no noise and leaves its stream unread.
-  at::Generator gen = streams.noise;
-  const torch::Tensor noise = n_steps > 0 && temperature() > 0 ? draw_step_noise(n_steps, z, gen) : torch::Tensor();
-  for (std::int64_t k = 0; k < n_steps; ++k) {
-    if (k > 0) eg = energy_and_grad(energy, z);
-    const GaussianKernel kn = step_kernel(z, eg.grad);
-    torch::Tensor next = noise.defined() && kn.std.defined() ? kernel_draw(kn, noise[k]) : kn.mean;
-    if (trace) {
-      record_common_stats(trace, eg, z, next);
-      record_extra(trace, eg.grad);
-    }
-    z = next;
-  }
-  end(z);
-  return z;
-}
-
-torch::Tensor log_gaussian(const torch::Tensor& x, const GaussianKernel& k) {
-  const torch::Tensor sd = k.std.expand_as(x);
-  return -(0.5 * ((x - k.mean) / sd).pow(2) + sd.log()).flatten(1).sum(1);
-}
-
-// mean + std·noise as one fused kernel.
-torch::Tensor kernel_draw(const GaussianKernel& k, const torch::Tensor& noise) { return torch::addcmul(k.mean, k.std, noise); }
-
-torch::Tensor per_chain(const torch::Tensor& mask, const torch::Tensor& like) {
-  std::vector<std::int64_t> view(like.dim(), 1);
-  view[0] = like.size(0);
-  return mask.view(view);
-}
-
-MhChoice metropolis_choice(const torch::Tensor& z, const EnergyGrad& at_z, const torch::Tensor& y,
-                           const EnergyGrad& at_y, const torch::Tensor& log_ratio, const torch::Tensor& u) {
-  // A NaN ratio (an overflowing proposal) rejects.
-  const torch::Tensor accept = u.log() < log_ratio;
-  const torch::Tensor rows = per_chain(accept, z);
-  return {torch::where(rows, y, z),
-          {torch::where(accept, at_y.f, at_z.f), torch::where(per_chain(accept, at_z.grad), at_y.grad, at_z.grad)},
-          accept};
 }
 
 }  // namespace stanley

@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "samplers/metropolis_adjusted.h"
+#include "samplers/chain_ops.h"
+#include "samplers/kernel_settings.h"
+#include "samplers/metropolis_hastings.h"
 
 namespace stanley {
-namespace {
-constexpr const char* kPreviousKey = "stanley_previous_samples";
-}
-
-torch::Tensor StanleySampler::threshold(const torch::Tensor& magnitude) const {
+torch::Tensor StanleyKernel::threshold(const torch::Tensor& magnitude) const {
   // The k-th smallest of n magnitudes with k = ceil((1 − q)·n): the n − k above it (≈ q·n) are clipped.
   const torch::Tensor flat = magnitude.flatten();
   const auto n = flat.numel();
@@ -20,40 +18,49 @@ torch::Tensor StanleySampler::threshold(const torch::Tensor& magnitude) const {
   return std::get<0>(flat.kthvalue(k));
 }
 
-torch::Tensor StanleySampler::magnitude(const torch::Tensor& grad) const {
+torch::Tensor StanleyKernel::magnitude(const torch::Tensor& grad) const {
   if (o_.scale == Scale::kL2) return per_chain(per_sample_norm(grad), grad).expand_as(grad);
   return grad.abs();
 }
 
 // th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
-torch::Tensor StanleySampler::gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th) const {
+torch::Tensor StanleyKernel::gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th) const {
   if (!th.defined()) return gamma_max() * (o_.th / torch::clamp_min(magnitude, o_.th));
   return gamma_max() * (th / torch::maximum(magnitude, th));
 }
 
-torch::Tensor StanleySampler::gamma(const torch::Tensor& grad) const {
+torch::Tensor StanleyKernel::gamma(const torch::Tensor& grad) const {
   const torch::Tensor m = magnitude(grad);
   return gamma_for(m, o_.clip_fraction > 0 ? threshold(m) : torch::Tensor());
 }
 
-void StanleySampler::fix_gamma(const torch::Tensor& grad) {
+void StanleyKernel::fix_gamma(const torch::Tensor& grad) {
   const torch::Tensor m = magnitude(grad);
   th_ = o_.clip_fraction > 0 ? threshold(m) : torch::Tensor();
   gamma_ = gamma_for(m, th_);
   noise_sd_ = o_.noise * gamma_.sqrt();
 }
 
-GaussianKernel StanleySampler::step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
-  if (o_.gamma_at != GammaAt::kEveryStep) return {torch::addcmul(z, gamma_, grad, 0.5), noise_sd_, true};
+GaussianKernel StanleyKernel::kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* info) const {
+  if (info) {
+    info->gamma_max = gamma_max();
+    info->threshold = th_;
+  }
+  if (o_.gamma_at != GammaAt::kEveryStep) {
+    if (info) info->gamma = gamma_;
+    return {torch::addcmul(z, gamma_, grad, 0.5), noise_sd_, true};
+  }
   const torch::Tensor g = gamma(grad);
+  if (info) info->gamma = g;
   return {torch::addcmul(z, g, grad, 0.5), o_.noise * g.sqrt(), true};
 }
 
-void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const torch::Tensor& grad0) {
+void StanleyKernel::begin(EnergyModel& energy, const ChainState& start) {
   if (o_.gamma_at == GammaAt::kEveryStep) return;
+  const torch::Tensor& z0 = start.z;
   if (o_.gamma_at == GammaAt::kChainStart || !previous_.defined()) {
     // The first iteration has no previous samples: γ from the chains' own start.
-    fix_gamma(grad0);
+    fix_gamma(start.at.grad);
     return;
   }
   // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
@@ -65,68 +72,46 @@ void StanleySampler::begin(EnergyModel& energy, const torch::Tensor& z0, const t
   fix_gamma(energy_and_grad(energy, source).grad);
 }
 
-void StanleySampler::end(const torch::Tensor& z) {
-  if (o_.gamma_at == GammaAt::kPreviousSamples) previous_ = z.detach();
+void StanleyKernel::end(const ChainState& last) {
+  if (o_.gamma_at == GammaAt::kPreviousSamples) previous_ = last.z.detach();
 }
 
-void StanleySampler::record_extra(ChainTrace* trace, const torch::Tensor& grad) const {
-  record_gamma_stats(trace, o_.gamma_at == GammaAt::kEveryStep ? gamma(grad) : gamma_, gamma_max());
-  if (trace && th_.defined()) trace->add("th", th_);
-}
-
-std::map<std::string, torch::Tensor> StanleySampler::state() const {
-  if (!previous_.defined()) return {};
-  return {{kPreviousKey, previous_}};
-}
-
-void StanleySampler::load_state(const std::map<std::string, torch::Tensor>& state) {
-  auto it = state.find(kPreviousKey);
-  if (it != state.end()) previous_ = it->second;
-}
-
-void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double gamma_max) {
-  if (!trace) return;
-  trace->add("gamma_mean", gamma.mean());
-  trace->add("gamma_min", gamma.min(), ChainTrace::Summary::kMin);
-  trace->add("clip_frac", (gamma < gamma_max).to(torch::kFloat).mean());
-}
-
-StanleySampler::Options stanley_options(const Config& cfg) {
-  StanleySampler::Options o;
+StanleyKernel::Options stanley_options(const Config& cfg) {
+  StanleyKernel::Options o;
   o.step_size = cfg.get<double>("step_size");
   o.noise = cfg.get<double>("noise");
   o.th = cfg.get<double>("th");
   const auto at = cfg.get<std::string>("gamma_at");
-  if (at == "previous_samples") o.gamma_at = StanleySampler::GammaAt::kPreviousSamples;
-  else if (at == "chain_start") o.gamma_at = StanleySampler::GammaAt::kChainStart;
-  else if (at == "every_step") o.gamma_at = StanleySampler::GammaAt::kEveryStep;
+  if (at == "previous_samples") o.gamma_at = StanleyKernel::GammaAt::kPreviousSamples;
+  else if (at == "chain_start") o.gamma_at = StanleyKernel::GammaAt::kChainStart;
+  else if (at == "every_step") o.gamma_at = StanleyKernel::GammaAt::kEveryStep;
   else throw UserError(fmt::format("{}: '{}' is not one of previous_samples, chain_start, every_step", cfg.full_key("gamma_at"), at));
   o.gamma_times_s = cfg.get<bool>("gamma_times_s");
   const auto scale = cfg.get<std::string>("scale");
-  if (scale == "elementwise") o.scale = StanleySampler::Scale::kElementwise;
-  else if (scale == "l2") o.scale = StanleySampler::Scale::kL2;
+  if (scale == "elementwise") o.scale = StanleyKernel::Scale::kElementwise;
+  else if (scale == "l2") o.scale = StanleyKernel::Scale::kL2;
   else throw UserError(fmt::format("{}: '{}' is not one of elementwise, l2", cfg.full_key("scale"), scale));
   cfg.require(o.th > 0, "th", "> 0");
   o.clip_fraction = cfg.get<double>("clip_fraction", 0.0);
   cfg.require(o.clip_fraction >= 0 && o.clip_fraction < 1, "clip_fraction", "in [0, 1)");
-  if (o.clip_fraction > 0 && o.gamma_at == StanleySampler::GammaAt::kEveryStep)
+  if (o.clip_fraction > 0 && o.gamma_at == StanleyKernel::GammaAt::kEveryStep)
     throw UserError(fmt::format("{} > 0 needs gamma_at other than every_step: a batch quantile would couple the chains "
                                 "of a Markov kernel", cfg.full_key("clip_fraction")));
   return o;
 }
 
-SamplerPtr make_stanley(const Config& cfg) {
+KernelPtr make_stanley(const Config& cfg) {
   check_step_and_noise(cfg, false);
-  return std::make_unique<StanleySampler>(stanley_options(cfg));
+  return std::make_unique<StanleyKernel>(stanley_options(cfg));
 }
 
-SamplerPtr make_stanley_mh(const Config& cfg) {
+KernelPtr make_stanley_mh(const Config& cfg) {
   check_step_and_noise(cfg, true);
-  StanleySampler::Options o = stanley_options(cfg);
-  if (o.gamma_at != StanleySampler::GammaAt::kEveryStep)
+  StanleyKernel::Options o = stanley_options(cfg);
+  if (o.gamma_at != StanleyKernel::GammaAt::kEveryStep)
     throw UserError(fmt::format("{} must be every_step for stanley_mh: its test needs γ as a function of the state",
                                 cfg.full_key("gamma_at")));
-  return std::make_unique<MetropolisAdjusted>(std::make_unique<StanleySampler>(o));
+  return std::make_unique<MetropolisHastings>(std::make_unique<StanleyKernel>(o));
 }
 
 }  // namespace stanley

@@ -1,5 +1,6 @@
 #pragma once
-#include "samplers/sampler.h"
+#include "io/config.h"
+#include "samplers/gaussian_transition.h"
 
 namespace stanley {
 
@@ -17,7 +18,7 @@ namespace stanley {
 //   scale: elementwise (the paper) | l2 (one γ per sample from ‖∇f‖, the isotropic ablation)
 //   clip_fraction: q > 0 sets th at each γ computation to the (1 − q) quantile of |∇f| over the batch's
 //             coordinates, so that a fraction q is clipped whatever the scale of f (th is then ignored)
-class StanleySampler : public GaussianStepSampler {
+class StanleyKernel : public GaussianTransition {
  public:
   enum class GammaAt { kPreviousSamples, kChainStart, kEveryStep };
   enum class Scale { kElementwise, kL2 };
@@ -32,17 +33,18 @@ class StanleySampler : public GaussianStepSampler {
     double clip_fraction = 0.0;  // 0: th as given
   };
 
-  explicit StanleySampler(Options o) : o_(o) {}
-  GaussianKernel step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const override;
-  SamplerPtr fork() const override { return std::make_unique<StanleySampler>(*this); }
+  explicit StanleyKernel(Options o) : o_(o) {}
+  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* info) const override;
+  KernelPtr clone() const override { return std::make_unique<StanleyKernel>(*this); }
   double temperature() const override { return o_.noise * o_.noise; }
   double step_size() const override { return o_.step_size; }
   void set_step_size(double s) override { o_.step_size = s; }
   bool uses_step_size() const override { return o_.gamma_times_s; }
   double gradients_per_call() const override { return o_.gamma_at == GammaAt::kPreviousSamples ? 1.0 : 0.0; }
-  void record_extra(ChainTrace* trace, const torch::Tensor& grad) const override;
-  std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
+  void begin(EnergyModel& energy, const ChainState& start) override;
+  void end(const ChainState& last) override;
+  torch::Tensor previous_samples() const override { return previous_; }
+  void set_previous_samples(const torch::Tensor& z) override { previous_ = z; }
 
   // γ from a gradient (eq. 4, or a variant).
   torch::Tensor gamma(const torch::Tensor& grad) const;
@@ -51,8 +53,6 @@ class StanleySampler : public GaussianStepSampler {
 
  protected:
   bool markov() const override { return o_.gamma_at == GammaAt::kEveryStep; }
-  void begin(EnergyModel& energy, const torch::Tensor& z0, const torch::Tensor& grad0) override;
-  void end(const torch::Tensor& z) override;
 
  private:
   // γ from magnitudes and a threshold tensor (undefined: the fixed th).
@@ -70,13 +70,11 @@ class StanleySampler : public GaussianStepSampler {
   torch::Tensor previous_;  // z_{t−1}: the last call's final states (previous_samples only)
 };
 
-// Per-step γ statistics: mean, min, and the fraction of coordinates clipped (γ below its maximum).
-void record_gamma_stats(ChainTrace* trace, const torch::Tensor& gamma, double gamma_max);
+// Reads the STANLEY keys of a sampler section (step_size, noise, th, gamma_at, gamma_times_s, scale, clip_fraction).
+StanleyKernel::Options stanley_options(const Config& cfg);
 
-// Reads the STANLEY keys of a sampler section (step_size, noise, th, gamma_at, gamma_times_s, scale).
-StanleySampler::Options stanley_options(const Config& cfg);
-SamplerPtr make_stanley(const Config& cfg);
+KernelPtr make_stanley(const Config& cfg);
 // STANLEY's kernel with γ from the current state as a Metropolis–Hastings proposal: exact for π_T.
-SamplerPtr make_stanley_mh(const Config& cfg);
+KernelPtr make_stanley_mh(const Config& cfg);
 
 }  // namespace stanley

@@ -1,5 +1,6 @@
 #pragma once
-#include "samplers/sampler.h"
+#include "io/config.h"
+#include "samplers/gaussian_transition.h"
 
 namespace stanley {
 
@@ -7,11 +8,11 @@ namespace stanley {
 // this suite's convention (f = −U, step s ↔ their 2γ):
 //   z ← z + (s/2)·g / (1 + (s/2)·|g|) + √s·ε·ξ,   g = ∇f(z), per coordinate.
 // The taming bounds the drift by 1 per coordinate, like STANLEY's clipping, but smoothly.
-class TamedLangevinSampler : public GaussianStepSampler {
+class TamedLangevinKernel : public GaussianTransition {
  public:
-  TamedLangevinSampler(double step_size, double noise) : s_(step_size), eps_(noise) {}
-  GaussianKernel step_kernel(const torch::Tensor& z, const torch::Tensor& grad) const override;
-  SamplerPtr fork() const override { return std::make_unique<TamedLangevinSampler>(*this); }
+  TamedLangevinKernel(double step_size, double noise) : s_(step_size), eps_(noise) {}
+  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* info) const override;
+  KernelPtr clone() const override { return std::make_unique<TamedLangevinKernel>(*this); }
   double temperature() const override { return eps_ * eps_; }
   double step_size() const override { return s_; }
   void set_step_size(double s) override { s_ = s; }
@@ -20,6 +21,6 @@ class TamedLangevinSampler : public GaussianStepSampler {
   double s_, eps_;
 };
 
-SamplerPtr make_tamed_langevin(const Config& cfg);
+KernelPtr make_tamed_langevin(const Config& cfg);
 
 }  // namespace stanley

@@ -169,7 +169,7 @@ void Trainer::log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& tra
 std::map<std::string, torch::Tensor> Trainer::extra_state() const {
   std::map<std::string, torch::Tensor> extra;
   if (init_.persistent() && init_.bank().defined()) extra["chain_bank"] = init_.bank();
-  for (const auto& [name, t] : sampler_.state()) extra[kSamplerStatePrefix + name] = t;
+  for (const auto& [name, t] : sampler_.carried().to_tensors()) extra[kSamplerStatePrefix + name] = t;
   return extra;
 }
 
@@ -184,7 +184,7 @@ void Trainer::run(RunContext& ctx) {
     for (const auto& [name, t] : extra) {
       if (name.rfind(kSamplerStatePrefix, 0) == 0) sampler_state[name.substr(kSamplerStatePrefix.size())] = t.to(ctx.device);
     }
-    sampler_.load_state(sampler_state);
+    sampler_.restore(CarriedState::from_tensors(sampler_state));
     ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
   } else if (s_.eval_every > 0) {
     evaluate(ctx, 0);  // eval.every=0 turns evaluation off, the iteration-0 one included

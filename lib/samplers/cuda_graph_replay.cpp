@@ -1,0 +1,163 @@
+#include "samplers/cuda_graph_replay.h"
+
+#include <fmt/format.h>
+
+#include "io/errors.h"
+#include "random/draws.h"
+#include "random/streams.h"
+
+#ifdef STANLEY_WITH_CUDA
+#include <ATen/cuda/CUDAEvent.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+namespace stanley {
+
+namespace {
+constexpr const char* kRefusal =
+    "sampler.cuda_graph=true needs a CUDA build of libtorch and device=cuda (README \"On a GPU\"); this build is CPU-only";
+}  // namespace
+
+#ifndef STANLEY_WITH_CUDA
+
+struct CudaGraphReplay::Capture {};
+
+CudaGraphReplay::CudaGraphReplay() { throw UserError(kRefusal); }
+CudaGraphReplay::~CudaGraphReplay() = default;
+torch::Tensor CudaGraphReplay::sample(Sampler&, EnergyModel&, const torch::Tensor&, std::int64_t, const ChainStreams&,
+                                      ChainTrace*) {
+  throw UserError(kRefusal);
+}
+torch::Tensor CudaGraphReplay::rng_state() const { return {}; }
+void CudaGraphReplay::restore(const torch::Tensor&) {}
+
+void check_cuda_graph_setting(const Config& sampler_cfg, const torch::Device& /*device*/) {
+  if (sampler_cfg.has("cuda_graph") && sampler_cfg.get<bool>("cuda_graph")) throw UserError(kRefusal);
+}
+
+#else
+
+namespace {
+constexpr int kWarmupCalls = 3;  // eager calls on a side stream before capture (cuBLAS/cuDNN workspaces)
+
+template <class F>
+torch::Tensor on_side_stream(F&& f) {
+  const auto current = c10::cuda::getCurrentCUDAStream();
+  auto side = c10::cuda::getStreamFromPool();
+  at::cuda::CUDAEvent produced, done;
+  produced.record(current);
+  produced.block(side);  // the side stream waits for the work that produced z0
+  torch::Tensor out;
+  {
+    c10::cuda::CUDAStreamGuard guard(side);
+    out = f();
+  }
+  done.record(side);
+  done.block(current);
+  return out;
+}
+}  // namespace
+
+struct CudaGraphReplay::Capture {
+  std::unique_ptr<at::cuda::CUDAGraph> graph;
+  bool captured = false;
+  int warmups = 0;
+  EnergyModel* energy = nullptr;
+  std::int64_t n_steps = -1;
+  torch::Tensor static_in, static_out, pending_rng;
+  torch::Tensor previous_buffer;  // the carried previous samples the graph reads and writes
+  at::Generator generator;
+  bool seeded = false;
+
+  // The device's default CUDA generator (the only one a capture may draw from), seeded once from the
+  // run's noise stream so that a run stays one function of its seed.
+  at::Generator default_generator(const torch::Tensor& z0, at::Generator run_gen) {
+    if (!seeded) {
+      generator = stanley::default_generator(z0.device());
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      if (pending_rng.defined()) {
+        generator.set_state(pending_rng);
+      } else {
+        generator.set_current_seed(draw::seed_from(run_gen));  // once per run
+      }
+      seeded = true;
+    }
+    return generator;
+  }
+
+  // Copies the previous samples the kernel now holds into the buffer the graph reads, and points the
+  // kernel back at that buffer.
+  void keep_state_in_buffer(TransitionKernel& kernel) {
+    if (!previous_buffer.defined()) return;
+    const torch::Tensor now = kernel.previous_samples();
+    if (now.defined() && now.data_ptr() != previous_buffer.data_ptr()) previous_buffer.copy_(now);
+    kernel.set_previous_samples(previous_buffer);
+  }
+};
+
+CudaGraphReplay::CudaGraphReplay() : capture_(std::make_unique<Capture>()) {}
+CudaGraphReplay::~CudaGraphReplay() = default;
+
+torch::Tensor CudaGraphReplay::sample(Sampler& sampler, EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps,
+                                      const ChainStreams& streams, ChainTrace* trace) {
+  if (!z0.is_cuda()) throw UserError(kRefusal);
+  Capture& c = *capture_;
+  const at::Generator gen = c.default_generator(z0, streams.noise);
+  const ChainStreams graph_streams{gen, gen};
+  // A traced call reads per-step statistics back to the host: run it eagerly, then put the state it
+  // leaves into the buffer the graph reads.
+  if (trace) {
+    torch::Tensor z = sampler.run(energy, z0, n_steps, graph_streams, trace);
+    if (c.captured) c.keep_state_in_buffer(*sampler.kernel_);
+    return z;
+  }
+  const bool same = c.captured && &energy == c.energy && n_steps == c.n_steps && z0.sizes() == c.static_in.sizes() &&
+                    z0.device() == c.static_in.device();
+  if (!same) {
+    if (c.warmups < kWarmupCalls) {
+      ++c.warmups;
+      return on_side_stream([&] { return sampler.run(energy, z0, n_steps, graph_streams, nullptr); });
+    }
+    // The graph reads the carried state from a buffer it also writes at its end, so each replay starts
+    // from the last one's state.
+    c.graph = std::make_unique<at::cuda::CUDAGraph>();
+    c.static_in = z0.clone();
+    const torch::Tensor previous = sampler.kernel_->previous_samples();
+    c.previous_buffer = previous.defined() ? previous.clone() : torch::Tensor();
+    if (c.previous_buffer.defined()) sampler.kernel_->set_previous_samples(c.previous_buffer);
+    on_side_stream([&] {
+      c.graph->capture_begin();
+      c.static_out = sampler.run(energy, c.static_in, n_steps, graph_streams, nullptr);
+      c.keep_state_in_buffer(*sampler.kernel_);  // captured: every replay ends by writing its state there
+      c.graph->capture_end();
+      return c.static_out;
+    });
+    c.energy = &energy;
+    c.n_steps = n_steps;
+    c.captured = true;
+  }
+  c.static_in.copy_(z0);
+  c.graph->replay();
+  return c.static_out.clone();  // the next replay overwrites static_out
+}
+
+torch::Tensor CudaGraphReplay::rng_state() const {
+  return capture_->seeded ? capture_->generator.get_state() : torch::Tensor();
+}
+
+void CudaGraphReplay::restore(const torch::Tensor& rng_state) {
+  if (rng_state.defined()) capture_->pending_rng = rng_state.cpu();
+  capture_->graph.reset();  // captured against the old state's buffers
+  capture_->captured = false;
+}
+
+void check_cuda_graph_setting(const Config& sampler_cfg, const torch::Device& device) {
+  if (!sampler_cfg.has("cuda_graph") || !sampler_cfg.get<bool>("cuda_graph")) return;
+  if (!device.is_cuda()) throw UserError("sampler.cuda_graph=true needs device=cuda (CUDA graphs capture GPU kernels)");
+}
+
+#endif
+
+}  // namespace stanley

@@ -1,0 +1,25 @@
+#pragma once
+// Every sampler by name, and the one way to build a sampler from a `sampler` config section.
+
+#include <functional>
+#include <string>
+
+#include "io/config.h"
+#include "io/registry.h"
+#include "samplers/sampler.h"
+
+namespace stanley {
+
+// What the registry holds per sampler: how to build its kernel from its config section, and what a
+// long-chain measurement (`stanley diagnose`) changes in that config so that the chain is one Markov kernel.
+struct SamplerRecipe {
+  std::function<KernelPtr(const Config&)> make;
+  std::string long_chain_overrides = "{}";  // YAML mapping merged into the sampler section
+};
+Registry<SamplerRecipe>& sampler_registry();
+
+// The driver over the kernel named by `name` in the `sampler` config section; with `adapt_step: true` it
+// adapts the step (target_accept, adapt_rate), with `cuda_graph: true` it replays captured graphs.
+SamplerPtr make_sampler(const Config& sampler_cfg);
+
+}  // namespace stanley
