@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test gpu-check reproduce-rings-paired demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -21,10 +21,12 @@ help:
 	@echo "make reproduce-ablations  th grid (rings, fmnist), K vs gradient evaluations, STANLEY gamma variants"
 	@echo "make reproduce-mh-check  can MALA/HMC train the Fig. 4 twin? more steps, persistent chains, warmer targets"
 	@echo "make reproduce-rings-paired  rings over 5 paired seeds: Fig. 1 early, K at one budget, clip fraction (~35 min)"
+	@echo "make reproduce-twin-paired   Fig. 4 twin main comparison (langevin, stanley, gd) over 5 paired seeds (~2 h)"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
 	@echo "make gpu-check       on a GPU machine after scripts/build_cuda.sh: every path on CUDA, iteration times, shared-GPU throughput"
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
+	@echo "make freeze-fid-fmnist  re-make the frozen fid_fmnist network and statistics (assets/fid_fmnist/, ~1 min)"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
 	@echo "make test-sanitize   the io layer's tests under ASan + UBSan (build-sanitize/)"
 	@echo "make fuzz            libFuzzer on the override, sweep and YAML parsers (FUZZ_SECONDS each, clang)"
@@ -90,6 +92,9 @@ test-asan: deps
 
 # The CI regression references (tests/baselines/*.yaml): each check over 5 seeds, tolerance from their
 # spread. Run on purpose, after an intended change of a metric; commit the files with the change.
+freeze-fid-fmnist: app
+	PYTHON=$(PYTHON) bash scripts/freeze_fid_fmnist.sh $(STANLEY)
+
 update-reference: app
 	$(PYTHON) scripts/update_reference.py $(STANLEY) . --seeds $(or $(SEEDS),5)
 
@@ -342,6 +347,18 @@ reproduce-rings-paired: app
 	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/clip_main --metric kl_samples --baseline langevin \
 	  --label-key sampler.clip_fraction --at 1000,3000 --title "STANLEY's clip fraction (rings, paired seeds)" \
 	  --report results/figures/paired_clip.md
+
+# The Fig. 4 twin's main comparison over PAIRED_SEEDS, seed by seed: langevin, stanley and gd at their tuned
+# settings (docs/figures/fig4_small_tune.md: s = 8 for all three, STANLEY γ·s with th = 0.1), 5,000 iterations,
+# K = 10, one declared target exp(f/ε²), ε = 0.01; paired and unpaired intervals of each against Langevin.
+TWIN_PAIRED_DIR ?= $(PAIRED_DIR)/twin
+reproduce-twin-paired: app
+	@mkdir -p results/figures
+	$(STANLEY) run -m experiment=fmnist scale=twin 'sampler=zip(langevin,stanley,gd)' sampler.step_size=8 sampler.th=0.1 \
+	  '++sampler.gamma_times_s=zip(false,true,false)' '++sampler.adapt_step=false' seed=$(PAIRED_SEEDS) \
+	  jobs=$(JOBS) threads=1 run.dir=$(TWIN_PAIRED_DIR)/main || true
+	$(PYTHON) analysis/paired_report.py $(TWIN_PAIRED_DIR)/main --metric fid_fmnist_train --baseline langevin \
+	  --at 1000,2000,5000 --title "Fig. 4 twin, paired seeds (fid_fmnist_train)" --report results/figures/paired_twin.md
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).

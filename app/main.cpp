@@ -173,6 +173,8 @@ int report_failure(const std::string& kind, const std::string& detail) {
 }
 
 int main(int argc, char** argv) {
+  // Configs name files shipped with the source (the frozen fid_fmnist network) as ${oc.env:STANLEY_SOURCE_DIR}/...
+  setenv("STANLEY_SOURCE_DIR", STANLEY_SOURCE_DIR, /*overwrite=*/0);
   ensure_fast_blas_kernels(argv);
   keep_freed_memory();
   std::vector<std::string> args(argv + 1, argv + argc);

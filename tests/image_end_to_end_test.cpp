@@ -18,9 +18,12 @@ std::string fmnist(const fs::path& dir, const fs::path& cache, const std::string
   return "run experiment=fmnist scale=smoke threads=1 run.dir=" + dir.string() + " data.cache_dir=" + cache.string() + " " + extra;
 }
 
+// A feature network trained per (data, settings) rather than the shipped frozen one (tests/frozen_metric_test.py).
+const char* kTrainedNet = " features.classifier.weights=null";
+
 TEST(ImageEndToEnd, FmnistSmokeLogsFidKidAndGrids) {
   TempDir tmp;
-  const CommandResult r = run_stanley(fmnist(tmp / "run", tmp / "cache"));
+  const CommandResult r = run_stanley(fmnist(tmp / "run", tmp / "cache", kTrainedNet));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   H5File h5(tmp / "run" / "metrics.h5", H5File::Mode::kReadOnly);
   const auto fid = h5.read_doubles("/scalars/fid_fmnist/value");
@@ -34,7 +37,7 @@ TEST(ImageEndToEnd, FmnistSmokeLogsFidKidAndGrids) {
   // The feature network is trained once and its accuracy logged; a second run reuses the cache.
   const std::string log = r.output;
   EXPECT_NE(log.find("trained feature network fmnist"), std::string::npos) << log;
-  const CommandResult again = run_stanley(fmnist(tmp / "run2", tmp / "cache"));
+  const CommandResult again = run_stanley(fmnist(tmp / "run2", tmp / "cache", kTrainedNet));
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(again.output.find("trained feature network"), std::string::npos) << again.output;
   EXPECT_NE(again.output.find("feature network fmnist: test accuracy"), std::string::npos);
@@ -89,9 +92,9 @@ TEST(ImageEndToEnd, InpaintingLogsPsnrAndGrids) {
 TEST(ImageEndToEnd, ConcurrentRunsTrainTheFeatureNetworkOnce) {
   TempDir tmp;
   const std::string bin = STANLEY_BINARY;
-  const CommandResult r = run_command(bin + " " + fmnist(tmp / "a", tmp / "cache", "train.iters=2") + " > " +
+  const CommandResult r = run_command(bin + " " + fmnist(tmp / "a", tmp / "cache", std::string("train.iters=2") + kTrainedNet) + " > " +
                                       (tmp / "a.txt").string() + " 2>&1 & " + bin + " " +
-                                      fmnist(tmp / "b", tmp / "cache", "train.iters=2") + " > " + (tmp / "b.txt").string() +
+                                      fmnist(tmp / "b", tmp / "cache", std::string("train.iters=2") + kTrainedNet) + " > " + (tmp / "b.txt").string() +
                                       " 2>&1; s=$?; wait $! || s=1; cat " + (tmp / "a.txt").string() + " " +
                                       (tmp / "b.txt").string() + "; exit $s");
   ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 #include "io/atomic_file.h"
@@ -24,6 +26,7 @@ ClassifierSettings ClassifierSettings::from_config(const Config& cfg) {
   s.batch = cfg.get<long>("batch");
   s.lr = cfg.get<double>("lr");
   s.seed = static_cast<std::uint64_t>(cfg.get<long>("seed"));
+  if (cfg.has("weights") && !cfg.node()["weights"].IsNull()) s.weights = cfg.get<std::string>("weights");
   if (s.width <= 0 || s.epochs <= 0 || s.batch <= 0 || s.lr <= 0)
     throw UserError(fmt::format("{}: width, epochs, batch and lr must be > 0", cfg.full_key("")));
   return s;
@@ -44,6 +47,11 @@ torch::Tensor ClassifierNetImpl::embed(const torch::Tensor& x) { return body_->f
 torch::Tensor ClassifierNetImpl::forward(const torch::Tensor& x) { return head_->forward(embed(x)); }
 
 namespace {
+
+std::string read_file_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 double accuracy(ClassifierNet& net, const ImageSet& set) {
   torch::NoGradGuard no_grad;
@@ -68,6 +76,18 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     throw UserError(fmt::format("feature network '{}' needs labelled data (train and test splits)", s.name));
   const std::int64_t c = train.images.size(1), side = train.images.size(2);
   const std::int64_t classes = train.labels.max().item<std::int64_t>() + 1;
+  if (!s.weights.empty()) {
+    // The frozen metric: the file is the network; its fingerprint is its content.
+    cache_file_ = s.weights;
+    if (!fs::exists(cache_file_))
+      throw UserError(fmt::format("features.classifier.weights: {} not found (the frozen network is made by "
+                                  "scripts/freeze_fid_fmnist.sh; weights=null trains one instead)", s.weights));
+    fingerprint_ = hash_text(read_file_bytes(cache_file_));
+    load(cache_file_, c, side, classes);
+    net_->eval();
+    for (auto& p : net_->parameters()) p.set_requires_grad(false);
+    return;
+  }
   const std::string key = fmt::format("classifier-v2|{}|c{}|s{}|w{}|e{}|b{}|lr{}|seed{}|n{}", source_key, c, side, s.width,
                                       s.epochs, s.batch, s.lr, s.seed, train.images.size(0));
   fingerprint_ = hash_text(key);
@@ -82,13 +102,7 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
   std::optional<BuildLock> building;
   if (!fs::exists(cache_file_)) building.emplace(cache_file_, log);
   if (fs::exists(cache_file_)) {
-    torch::serialize::InputArchive in, model;
-    in.load_from(cache_file_.string());
-    in.read("model", model);
-    net_->load(model);
-    torch::Tensor acc;
-    in.read("test_accuracy", acc);
-    test_accuracy_ = acc.item<double>();
+    load(cache_file_, c, side, classes);
   } else {
     // Batches drawn from its own generator: the same data and settings give the same network.
     at::Generator gen = make_generator(torch::kCPU, s.seed);
@@ -114,12 +128,27 @@ ClassifierFeatures::ClassifierFeatures(const ClassifierSettings& s, const ImageS
     net_->save(model);
     out.write("model", model);
     out.write("test_accuracy", torch::tensor(test_accuracy_, torch::kFloat64));
+    out.write("width", torch::tensor(s.width, torch::kInt64));
     write_atomically(cache_file_, [&](const std::string& tmp) { out.save_to(tmp); });
     log(fmt::format("trained feature network {} ({} epochs): test accuracy {:.4f} -> {}", s.name, s.epochs,
                     test_accuracy_, cache_file_.string()));
   }
   net_->eval();
   for (auto& p : net_->parameters()) p.set_requires_grad(false);
+}
+
+void ClassifierFeatures::load(const fs::path& file, std::int64_t channels, std::int64_t side, std::int64_t classes) {
+  torch::serialize::InputArchive in, model;
+  in.load_from(file.string());
+  torch::Tensor width;
+  if (in.try_read("width", width)) settings_.width = width.item<std::int64_t>();  // a frozen file says its own width
+  if (net_.is_empty() || net_->parameters()[0].size(0) != settings_.width)
+    net_ = ClassifierNet(channels, side, settings_.width, classes);  // every weight is loaded below
+  in.read("model", model);
+  net_->load(model);
+  torch::Tensor acc;
+  in.read("test_accuracy", acc);
+  test_accuracy_ = acc.item<double>();
 }
 
 torch::Tensor ClassifierFeatures::features(const torch::Tensor& images) {

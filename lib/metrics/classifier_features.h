@@ -1,8 +1,10 @@
 #pragma once
-// The CPU feature network for MNIST-like data: a small convolutional classifier that the suite
-// trains itself (seeded) on the dataset's train split, caches, and scores on the test split. Its
-// 128-d penultimate layer gives fid_<name> (e.g. fid_fmnist). Not Inception: its numbers are
-// comparable with each other, never with published FIDs.
+// The CPU feature network for MNIST-like data: a small convolutional classifier, trained (seeded) on
+// the dataset's train split and scored on the test split. Its 128-d penultimate layer gives fid_<name>
+// (e.g. fid_fmnist). Not Inception: its numbers are comparable with each other, never with published
+// FIDs. With `weights` set (Fashion-MNIST: the network shipped in assets/fid_fmnist/, made by
+// scripts/freeze_fid_fmnist.sh) it is loaded from that file, so the metric is the same on every machine
+// and every day; otherwise the suite trains it and caches it per (data, settings).
 
 #include <filesystem>
 
@@ -18,6 +20,7 @@ struct ClassifierSettings {
   std::int64_t batch = 128;
   double lr = 1e-3;
   std::uint64_t seed = 0;
+  std::string weights;          // a frozen network's file (its width is read from it); empty: train and cache
   static ClassifierSettings from_config(const Config& cfg);
 };
 
@@ -35,7 +38,8 @@ TORCH_MODULE(ClassifierNet);
 
 class ClassifierFeatures : public FeatureExtractor {
  public:
-  // Loads the cached network for (data, settings) or trains it on `train` and scores it on `test`.
+  // Loads the frozen network (settings.weights), or the cached one for (data, settings), or trains it on
+  // `train` and scores it on `test`.
   // `source_key` identifies the data (name, path, files); `log` receives progress lines.
   ClassifierFeatures(const ClassifierSettings& s, const ImageSet& train, const ImageSet& test,
                      const std::string& source_key, const std::filesystem::path& cache_dir,
@@ -47,6 +51,8 @@ class ClassifierFeatures : public FeatureExtractor {
   const std::filesystem::path& cache_file() const { return cache_file_; }
 
  private:
+  // Loads a network archive (model, test_accuracy, width) into net_.
+  void load(const std::filesystem::path& file, std::int64_t channels, std::int64_t side, std::int64_t classes);
   ClassifierSettings settings_;
   ClassifierNet net_{nullptr};
   double test_accuracy_ = 0;
