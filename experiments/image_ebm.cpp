@@ -9,7 +9,7 @@
 #include "metrics/feature_stats.h"
 #include "metrics/kid.h"
 #include "random/draws.h"
-#include "samplers/cuda_graph_replay.h"
+#include "experiment/run_assembly.h"
 
 namespace stanley {
 namespace {
@@ -26,15 +26,19 @@ void record_images(RunContext& ctx, const std::string& png_name, MetricsLog::Sna
 void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   cfg_ = cfg;
   device_ = device;
-  data_ = std::dynamic_pointer_cast<ImageDataset>(make_dataset(cfg.sub("data")));
-  if (!data_) throw UserError(fmt::format("experiment={} needs an image dataset (data=fmnist, cifar10, flowers, celeba)",
-                                          cfg.get<std::string>("experiment")));
-  model_ = make_energy(cfg.sub("model"), data_->sample_shape());
-  model_->to(device);
-  check_cuda_graph_setting(cfg.sub("sampler"), device);
-  sampler_ = make_sampler(cfg.sub("sampler"));
-  settings_ = TrainSettings::from_config(cfg);
-  init_ = std::make_unique<ChainInit>(cfg.sub("train.init"), data_.get());
+  AssemblyOptions options;
+  options.check_data = [&](const DatasetPtr& data) {
+    if (!std::dynamic_pointer_cast<ImageDataset>(data))
+      throw UserError(fmt::format("experiment={} needs an image dataset (data=fmnist, cifar10, flowers, celeba)",
+                                  cfg.get<std::string>("experiment")));
+  };
+  RunAssembly run = assemble_run(cfg, device, options);
+  data_ = std::dynamic_pointer_cast<ImageDataset>(run.data);
+  model_ = run.model;
+  sampler_ = std::move(run.sampler);
+  settings_ = run.settings;
+  init_ = std::move(run.init);
+  trainer_ = std::move(run.trainer);
   eval_samples_ = cfg.get<long>("eval.n_samples");
   eval_batch_ = cfg.get<long>("eval.batch");
   grid_every_ = cfg.get<long>("log.grid_every");
@@ -59,13 +63,6 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   diagnostics_ = TrainingDiagnostics::from_config(cfg);
   if (eval_samples_ < 2 || eval_batch_ <= 0 || grid_every_ < 0)
     throw UserError("eval.n_samples >= 2, eval.batch > 0 and log.grid_every >= 0 are required");
-  trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *data_, *init_, cfg.sub("optim"));
-  const auto precision = SamplingPrecision::from_config(cfg, device, sampler_->exact());
-  if (!precision.is_default()) {
-    EnergyPtr twin = make_energy(cfg.sub("model"), data_->sample_shape());
-    twin->to(device);
-    trainer_->set_sampling_model(std::make_shared<SamplingPrecisionEnergy>(model_, twin, precision));
-  }
 }
 
 void ImageEbmExperiment::run(RunContext& ctx) {

@@ -5,12 +5,10 @@
 
 #include "data/rings.h"
 #include "experiment/experiment.h"
+#include "experiment/run_assembly.h"
 #include "experiment/training_diagnostics.h"
 #include "metrics/toy_density.h"
 #include "models/energy.h"
-#include "models/sampling_precision.h"
-#include "samplers/cuda_graph_replay.h"
-#include "samplers/sampler_registry.h"
 #include "training/generators.h"
 #include "training/trainer.h"
 
@@ -20,19 +18,20 @@ namespace {
 class RingsExperiment : public Experiment {
  public:
   void setup(const Config& cfg, const torch::Device& device) override {
-    rings_ = std::dynamic_pointer_cast<RingsDataset>(make_dataset(cfg.sub("data")));
-    if (!rings_) throw UserError("experiment=rings needs data=rings: its metrics use the exact rings density");
     device_ = device;
-    // As on a CPU, whatever the device: precision=auto means fp32 for the toy.
-    if (!SamplingPrecision::from_config(cfg, torch::kCPU, false).is_default())
-      throw UserError("precision and channels_last apply to image experiments (ConvNet energies); the rings toy's "
-                      "MLP samples through its hand-written gradient in fp32");
-    model_ = make_energy(cfg.sub("model"), rings_->sample_shape());
-    model_->to(device);
-    check_cuda_graph_setting(cfg.sub("sampler"), device);
-    sampler_ = make_sampler(cfg.sub("sampler"));
-    settings_ = TrainSettings::from_config(cfg);
-    init_ = std::make_unique<ChainInit>(cfg.sub("train.init"));
+    AssemblyOptions options;
+    options.reduced_precision = false;  // the toy's MLP samples through its hand-written gradient in fp32
+    options.check_data = [](const DatasetPtr& data) {
+      if (!std::dynamic_pointer_cast<RingsDataset>(data))
+        throw UserError("experiment=rings needs data=rings: its metrics use the exact rings density");
+    };
+    RunAssembly run = assemble_run(cfg, device, options);
+    rings_ = std::dynamic_pointer_cast<RingsDataset>(run.data);
+    model_ = run.model;
+    sampler_ = std::move(run.sampler);
+    settings_ = run.settings;
+    init_ = std::move(run.init);
+    trainer_ = std::move(run.trainer);
     grid_ = Grid2D{cfg.get<double>("eval.grid.lo"), cfg.get<double>("eval.grid.hi"), cfg.get<long>("eval.grid.n")};
     eval_samples_ = cfg.get<long>("eval.n_samples");
     hist_bins_ = cfg.get<long>("eval.hist_bins");
@@ -46,7 +45,6 @@ class RingsExperiment : public Experiment {
     torch::Tensor cells = cell_probabilities([&](const torch::Tensor& x) { return rings_->density(x); }, grid_);
     truth_ = cells / cells.sum();
     truth_hist_ = pool_cells(truth_, grid_.n, grid_.n / hist_bins_);
-    trainer_ = std::make_unique<Trainer>(settings_, model_, *sampler_, *rings_, *init_, cfg.sub("optim"));
     diagnostics_ = TrainingDiagnostics::from_config(cfg);
   }
 

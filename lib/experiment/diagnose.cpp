@@ -6,6 +6,7 @@
 #include "data/dataset.h"
 #include "experiment/chain_study.h"
 #include "experiment/diagnose_report.h"
+#include "experiment/run_assembly.h"
 #include "experiment/run_loading.h"
 #include "io/text_distance.h"
 #include "metrics/coupling.h"
@@ -47,16 +48,17 @@ fs::path run_diagnose(const DiagnoseOptions& o) {
   const LoadedRun run = load_run(o.run_dir);
   const Config& cfg = run.cfg;
   const torch::Device device = run.device;
-  DatasetPtr data = make_dataset(cfg.sub("data"));
+  // The run as it was assembled; its own sampler and trainer stay unused.
+  const RunAssembly assembled = assemble_run(cfg, device);
+  const DatasetPtr& data = assembled.data;
   const auto shape = data->sample_shape();
-  EnergyPtr model = make_energy(cfg.sub("model"), shape);
-  model->to(device);
+  const EnergyPtr& model = assembled.model;
   const fs::path ckpt_dir = run.dir.checkpoints_dir();
   const fs::path ckpt = o.checkpoint ? checkpoint_path(ckpt_dir, *o.checkpoint) : latest_checkpoint(ckpt_dir).value_or(fs::path());
   if (ckpt.empty()) throw UserError(fmt::format("{} has no checkpoints", ckpt_dir.string()));
   const std::int64_t iteration = load_checkpoint(ckpt, *model, nullptr, nullptr, device);
   model->eval();
-  const ChainInit init(cfg.sub("train.init"));
+  const ChainInit& init = *assembled.init;
 
   // Build every sampler first: a bad name fails before anything is written.
   std::vector<std::pair<std::string, YAML::Node>> sampler_cfgs;
