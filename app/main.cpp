@@ -8,24 +8,24 @@
 #include <filesystem>
 #include <iostream>
 
+#include "config/compose.h"
+#include "config/config.h"
+#include "config/errors.h"
+#include "config/yaml_tree.h"
 #include "data/dataset.h"
-#include "experiment/diagnose.h"
-#include "experiment/experiment.h"
-#include "experiment/runner.h"
-#include "experiment/stats.h"
-#include "experiment/sweep.h"
-#include "io/stop_signal.h"
+#include "diagnose/diagnose.h"
 #include "experiments/registry.h"
-#include "io/atomic_file.h"
-#include "io/blas_kernels.h"
-#include "io/host_allocator.h"
-#include "io/config.h"
-#include "io/errors.h"
-#include "io/run_dir.h"
+#include "launch/sweep.h"
 #include "models/energy.h"
+#include "run/experiment.h"
+#include "run/runner.h"
+#include "run/stats.h"
+#include "runtime/blas_kernels.h"
+#include "runtime/host_allocator.h"
+#include "runtime/stop_signal.h"
 #include "samplers/sampler_registry.h"
-#include "io/compose.h"
-#include "io/yaml_tree.h"
+#include "store/atomic_file.h"
+#include "store/run_dir.h"
 
 namespace fs = std::filesystem;
 using namespace stanley;

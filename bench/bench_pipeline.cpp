@@ -10,10 +10,10 @@
 #include "bench_support.h"
 #include "data/idx.h"
 #include "data/rings.h"
-#include "io/blas_kernels.h"
 #include "metrics/feature_stats.h"
 #include "models/sampling_precision.h"
 #include "random/draws.h"
+#include "runtime/blas_kernels.h"
 #include "training/generators.h"
 #include "training/optimizer.h"
 

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "bench_support.h"
-#include "io/blas_kernels.h"
 #include "random/draws.h"
+#include "runtime/blas_kernels.h"
 #include "training/generators.h"
 
 using namespace stanley;

@@ -1,8 +1,8 @@
 #include "bench_support.h"
 
-#include "io/blas_kernels.h"
-#include "io/host_allocator.h"
 #include "models/sampling_precision.h"
+#include "runtime/blas_kernels.h"
+#include "runtime/host_allocator.h"
 
 namespace stanley::bench {
 namespace {

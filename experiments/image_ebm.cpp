@@ -9,7 +9,7 @@
 #include "metrics/feature_stats.h"
 #include "metrics/kid.h"
 #include "random/draws.h"
-#include "experiment/run_assembly.h"
+#include "run/run_assembly.h"
 
 namespace stanley {
 namespace {
@@ -32,13 +32,8 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
       throw UserError(fmt::format("experiment={} needs an image dataset (data=fmnist, cifar10, flowers, celeba)",
                                   cfg.get<std::string>("experiment")));
   };
-  RunAssembly run = assemble_run(cfg, device, options);
-  data_ = std::dynamic_pointer_cast<ImageDataset>(run.data);
-  model_ = run.model;
-  sampler_ = std::move(run.sampler);
-  settings_ = run.settings;
-  init_ = std::move(run.init);
-  trainer_ = std::move(run.trainer);
+  run_ = assemble_run(cfg, device, options);
+  data_ = std::dynamic_pointer_cast<ImageDataset>(run_.data);
   eval_samples_ = cfg.get<long>("eval.n_samples");
   eval_batch_ = cfg.get<long>("eval.batch");
   grid_every_ = cfg.get<long>("log.grid_every");
@@ -76,22 +71,22 @@ void ImageEbmExperiment::run(RunContext& ctx) {
   const auto shown = std::find_if(protocols_.begin(), protocols_.end(), [](const auto& p) { return p.first == Protocol::kTrain; });
   const std::string suffix = shown != protocols_.end() ? shown->second : protocols_.front().second;
   const std::string headline = fid_.extractors.empty() ? "" : "fid_" + fid_.extractors.front()->name() + suffix;
-  trainer_->set_evaluator([this, &ctx](std::int64_t it) { return evaluate(ctx, it); }, headline);
-  trainer_->set_negatives_hook([this, &ctx](std::int64_t it, const torch::Tensor& z) { save_negatives(ctx, it, z); });
-  trainer_->run(ctx);
+  run_.trainer->set_evaluator([this, &ctx](std::int64_t it) { return evaluate(ctx, it); }, headline);
+  run_.trainer->set_negatives_hook([this, &ctx](std::int64_t it, const torch::Tensor& z) { save_negatives(ctx, it, z); });
+  run_.trainer->run(ctx);
 }
 
 torch::Tensor ImageEbmExperiment::generate(std::int64_t n, EvalStreams& streams, Protocol protocol) {
   std::vector<torch::Tensor> parts;
   const auto shape = data_->sample_shape();
   // A fork: evaluation chains must not become the training chains' carried state.
-  const SamplerPtr sampler = sampler_->fork();
-  const ChainInit& starts = trainer_->chain_init();
+  const SamplerPtr sampler = run_.sampler->fork();
+  const ChainInit& starts = run_.trainer->chain_init();
   for (std::int64_t i = 0; i < n; i += eval_batch_) {
     const std::int64_t b = std::min(eval_batch_, n - i);
     torch::Tensor z0 = protocol == Protocol::kTrain ? starts.peek(b, shape, streams.starts, device_)
                                                     : starts.draw(b, shape, streams.starts, device_);
-    parts.push_back(sampler->sample(trainer_->sampling_model(), z0, settings_.n_steps, streams.chains, nullptr).detach());
+    parts.push_back(sampler->sample(run_.trainer->sampling_model(), z0, run_.settings.n_steps, streams.chains, nullptr).detach());
   }
   torch::Tensor z = torch::cat(parts);
   if (!torch::isfinite(z).all().item<bool>()) throw DivergenceError("evaluation samples contain NaN or Inf");
@@ -138,7 +133,7 @@ std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std:
     const torch::Tensor idx = draw::permutation(real.images.size(0), pick, torch::kCPU).narrow(0, 0, n);
     score(to_unit_range(real.images.index_select(0, idx)).to(device_), "_data", streams.scoring, metrics);
   }
-  for (const auto& [name, value] : diagnostics_.measure(*model_, trainer_->chain_init(), *data_, device_, iteration))
+  for (const auto& [name, value] : diagnostics_.measure(*run_.model, run_.trainer->chain_init(), *data_, device_, iteration))
     metrics[name] = value;
   extra_eval(ctx, iteration, metrics);
   return metrics;

@@ -9,12 +9,13 @@
 #include <memory>
 
 #include "data/image_dataset.h"
-#include "experiment/experiment.h"
-#include "experiment/fid_setup.h"
-#include "experiment/training_diagnostics.h"
 #include "models/energy.h"
-#include "samplers/chain_init.h"
+#include "run/experiment.h"
+#include "run/fid_setup.h"
+#include "run/run_assembly.h"
+#include "run/training_diagnostics.h"
 #include "samplers/sampler_registry.h"
+#include "training/chain_init.h"
 #include "training/trainer.h"
 
 namespace stanley {
@@ -35,10 +36,7 @@ class ImageEbmExperiment : public Experiment {
 
   torch::Device device_ = torch::kCPU;
   std::shared_ptr<ImageDataset> data_;
-  EnergyPtr model_;
-  SamplerPtr sampler_;
-  TrainSettings settings_;
-  std::unique_ptr<ChainInit> init_;
+  RunAssembly run_;  // data, model, sampler, chain starts, settings, trainer (run/run_assembly.h)
 
  private:
   std::map<std::string, double> evaluate(RunContext& ctx, std::int64_t iteration);
@@ -48,7 +46,6 @@ class ImageEbmExperiment : public Experiment {
   void save_negatives(RunContext& ctx, std::int64_t iteration, const torch::Tensor& z);
 
   Config cfg_;
-  std::unique_ptr<Trainer> trainer_;
   FidSetup fid_;
   std::int64_t eval_samples_ = 0, eval_batch_ = 0, grid_every_ = 0;
   bool kid_ = false;

@@ -32,9 +32,9 @@ class ImageInpaintExperiment : public ImageEbmExperiment {
  protected:
   void extra_eval(RunContext& ctx, std::int64_t iteration, std::map<std::string, double>& metrics) override {
     EvalStreams streams = ctx.gens.evaluation(iteration, "inpaint");
-    const torch::Tensor z0 = init_->draw(truth_.size(0), data_->sample_shape(), streams.starts, device_);
+    const torch::Tensor z0 = run_.init->draw(truth_.size(0), data_->sample_shape(), streams.starts, device_);
     const torch::Tensor completed =
-        to_unit_range(to_uint8(inpaint(*sampler_->fork(), model_, truth_, mask_, z0, n_steps_, streams.chains)));
+        to_unit_range(to_uint8(inpaint(*run_.sampler->fork(), run_.model, truth_, mask_, z0, n_steps_, streams.chains)));
     const double mse = masked_mse(completed, truth_, mask_);
     metrics["inpaint_mse"] = mse;
     metrics["inpaint_psnr"] = psnr_from_mse(mse);

@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "experiment/experiment.h"
+#include "run/experiment.h"
 
 namespace stanley {
 // Paper Fig. 6: an image EBM whose evaluation also fills masked test images with the sampler.

@@ -2,7 +2,7 @@
 // The table of experiments. It lives here, above lib/: the `stanley` program hands it to lib/'s
 // runner, so lib/ never names an experiment.
 
-#include "experiment/experiment.h"
+#include "run/experiment.h"
 
 namespace stanley {
 

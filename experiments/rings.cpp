@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include "data/rings.h"
-#include "experiment/experiment.h"
-#include "experiment/run_assembly.h"
-#include "experiment/training_diagnostics.h"
 #include "metrics/toy_density.h"
 #include "models/energy.h"
+#include "run/experiment.h"
+#include "run/run_assembly.h"
+#include "run/training_diagnostics.h"
 #include "training/generators.h"
 #include "training/trainer.h"
 
@@ -25,13 +25,8 @@ class RingsExperiment : public Experiment {
       if (!std::dynamic_pointer_cast<RingsDataset>(data))
         throw UserError("experiment=rings needs data=rings: its metrics use the exact rings density");
     };
-    RunAssembly run = assemble_run(cfg, device, options);
-    rings_ = std::dynamic_pointer_cast<RingsDataset>(run.data);
-    model_ = run.model;
-    sampler_ = std::move(run.sampler);
-    settings_ = run.settings;
-    init_ = std::move(run.init);
-    trainer_ = std::move(run.trainer);
+    run_ = assemble_run(cfg, device, options);
+    rings_ = std::dynamic_pointer_cast<RingsDataset>(run_.data);
     grid_ = Grid2D{cfg.get<double>("eval.grid.lo"), cfg.get<double>("eval.grid.hi"), cfg.get<long>("eval.grid.n")};
     eval_samples_ = cfg.get<long>("eval.n_samples");
     hist_bins_ = cfg.get<long>("eval.hist_bins");
@@ -49,17 +44,17 @@ class RingsExperiment : public Experiment {
   }
 
   void run(RunContext& ctx) override {
-    trainer_->set_evaluator([this, &ctx](std::int64_t it) { return evaluate(ctx, it); }, "kl_density");
-    trainer_->run(ctx);
+    run_.trainer->set_evaluator([this, &ctx](std::int64_t it) { return evaluate(ctx, it); }, "kl_density");
+    run_.trainer->run(ctx);
   }
 
  private:
   std::map<std::string, double> evaluate(RunContext& ctx, std::int64_t iteration) {
-    const Divergences dens = compare_distributions(truth_, model_cell_probabilities(*model_, grid_, device_), floor_);
+    const Divergences dens = compare_distributions(truth_, model_cell_probabilities(*run_.model, grid_, device_), floor_);
     EvalStreams streams = ctx.gens.evaluation(iteration);
-    torch::Tensor z0 = init_->draw(eval_samples_, {2}, streams.starts, device_);
+    torch::Tensor z0 = run_.init->draw(eval_samples_, {2}, streams.starts, device_);
     // A fork: evaluation chains must not become the training chains' carried state.
-    torch::Tensor z = sampler_->fork()->sample(*model_, z0, settings_.n_steps, streams.chains, nullptr).cpu().contiguous();
+    torch::Tensor z = run_.sampler->fork()->sample(*run_.model, z0, run_.settings.n_steps, streams.chains, nullptr).cpu().contiguous();
     const Divergences samp = compare_distributions(truth_hist_, sample_histogram(z, grid_, hist_bins_), floor_);
     // The same histogram metrics for exact samples of the true rings at the same N: what perfect
     // sampling scores (the finite-N floor), drawn fresh per evaluation from a stream of its own.
@@ -70,18 +65,14 @@ class RingsExperiment : public Experiment {
     std::map<std::string, double> metrics{{"kl_density", dens.kl},       {"tv_density", dens.tv},
                                           {"kl_samples", samp.kl},       {"tv_samples", samp.tv},
                                           {"kl_samples_exact", floor.kl}, {"tv_samples_exact", floor.tv}};
-    for (const auto& [name, value] : diagnostics_.measure(*model_, *init_, *rings_, device_, iteration)) metrics[name] = value;
+    for (const auto& [name, value] : diagnostics_.measure(*run_.model, *run_.init, *rings_, device_, iteration)) metrics[name] = value;
     return metrics;
   }
 
   torch::Device device_ = torch::kCPU;
   std::shared_ptr<RingsDataset> rings_;
   TrainingDiagnostics diagnostics_;
-  EnergyPtr model_;
-  SamplerPtr sampler_;
-  TrainSettings settings_;
-  std::unique_ptr<ChainInit> init_;
-  std::unique_ptr<Trainer> trainer_;
+  RunAssembly run_;  // data, model, sampler, chain starts, settings, trainer (run/run_assembly.h)
   Grid2D grid_{};
   std::int64_t eval_samples_ = 0, hist_bins_ = 0;
   double floor_ = 0;

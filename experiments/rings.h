@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "experiment/experiment.h"
+#include "run/experiment.h"
 
 namespace stanley {
 std::unique_ptr<Experiment> make_rings_experiment();

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "io/errors.h"
-#include "io/interpolation.h"
-#include "io/override.h"
-#include "io/override_value.h"
-#include "io/sweep_grammar.h"
-#include "io/yaml_tree.h"
+#include "config/errors.h"
+#include "config/interpolation.h"
+#include "config/override.h"
+#include "config/override_value.h"
+#include "config/sweep_grammar.h"
+#include "config/yaml_tree.h"
 
 namespace stanley::fuzz {
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Fails when a file in lib/ includes a layer above its own, or anything in experiments/ or app/.
 
-The layers, lowest first (README "Layout"): io < random < data, models < samplers < {metrics, training} <
-experiment. metrics and training are siblings: neither includes the other.
+The layers, lowest first (README "Layout"): config < runtime < store (torch-free) < random < data, models <
+samplers < {metrics, training} < run < diagnose; launch (sweeps) sits on the torch-free three alone.
+metrics and training are siblings: neither includes the other.
 
 usage: check_layers.py SOURCE_DIR
 """
@@ -10,15 +11,20 @@ import pathlib
 import re
 import sys
 
+IO = {"config", "runtime", "store"}
 BELOW = {
-    "io": set(),
-    "random": {"io"},
-    "data": {"io", "random"},
-    "models": {"io", "random"},
-    "samplers": {"io", "random", "data", "models"},
-    "metrics": {"io", "random", "data", "models", "samplers"},
-    "training": {"io", "random", "data", "models", "samplers"},
-    "experiment": {"io", "random", "data", "models", "samplers", "metrics", "training"},
+    "config": set(),
+    "runtime": {"config"},
+    "store": {"config", "runtime"},
+    "launch": IO,
+    "random": IO,
+    "data": IO | {"random"},
+    "models": IO | {"random"},
+    "samplers": IO | {"random", "data", "models"},
+    "metrics": IO | {"random", "data", "models", "samplers"},
+    "training": IO | {"random", "data", "models", "samplers"},
+    "run": IO | {"random", "data", "models", "samplers", "metrics", "training"},
+    "diagnose": IO | {"random", "data", "models", "samplers", "metrics", "training", "run"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"/]+)/', re.M)
 

@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <random>
 
-#include "io/config.h"
+#include "config/compose.h"
+#include "config/config.h"
+#include "config/override_value.h"
+#include "config/yaml_tree.h"
 #include "test_support.h"
-#include "io/compose.h"
-#include "io/override_value.h"
-#include "io/yaml_tree.h"
 
 using namespace stanley;
 using stanley::testing::TempDir;

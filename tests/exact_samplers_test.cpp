@@ -10,9 +10,9 @@
 #include "samplers/hmc.h"
 #include "samplers/langevin.h"
 #include "samplers/metropolis_hastings.h"
-#include "samplers/step_adaptation.h"
 #include "samplers/psgld.h"
 #include "samplers/stanley.h"
+#include "samplers/step_adaptation.h"
 #include "samplers/tamed_langevin.h"
 #include "training/generators.h"
 

@@ -5,9 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "io/errors.h"
-#include "io/h5_file.h"
-#include "io/metrics_log.h"
+#include "config/errors.h"
+#include "store/h5_file.h"
+#include "store/metrics_log.h"
 #include "test_support.h"
 
 using namespace stanley;

@@ -1,7 +1,7 @@
 // io/host_allocator.h: with freed memory kept, a repeated evaluation-sized allocation pattern stops
 // faulting fresh pages in; with glibc's defaults (checked in a forked child, before the setting) it
 // faults them in every round. Counted in minor page faults, not timed.
-#include "io/host_allocator.h"
+#include "runtime/host_allocator.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>

@@ -2,12 +2,12 @@
 // numpy, gzip, Pillow), pixel for pixel; the dataset cache; clear errors on bad input.
 #include <gtest/gtest.h>
 
+#include "config/errors.h"
 #include "data/cifar10.h"
 #include "data/idx.h"
 #include "data/image_dataset.h"
 #include "data/image_grid.h"
 #include "data/jpeg_folder.h"
-#include "io/errors.h"
 #include "tensor_files.h"
 #include "test_support.h"
 

@@ -8,10 +8,10 @@
 #include "metrics/reconstruction.h"
 #include "models/energy.h"
 #include "models/sampling_precision.h"
-#include "samplers/chain_init.h"
 #include "samplers/inpainting.h"
 #include "samplers/langevin.h"
 #include "test_support.h"
+#include "training/chain_init.h"
 #include "training/checkpoint.h"
 
 using namespace stanley;

@@ -5,7 +5,7 @@
 
 #include <tuple>
 
-#include "io/h5_file.h"
+#include "store/h5_file.h"
 #include "test_support.h"
 
 using namespace stanley;

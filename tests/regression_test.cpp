@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "io/h5_file.h"
+#include "store/h5_file.h"
 #include "test_support.h"
 
 using namespace stanley;

@@ -9,10 +9,10 @@
 #include <set>
 #include <thread>
 
-#include "io/atomic_file.h"
-#include "io/build_lock.h"
-#include "io/errors.h"
-#include "io/run_dir.h"
+#include "config/errors.h"
+#include "store/atomic_file.h"
+#include "store/build_lock.h"
+#include "store/run_dir.h"
 #include "test_support.h"
 
 using namespace stanley;

@@ -5,12 +5,12 @@
 #include <cmath>
 
 #include "sampler_fixtures.h"
-#include "samplers/chain_init.h"
 #include "samplers/chain_ops.h"
 #include "samplers/gradient_descent.h"
 #include "samplers/langevin.h"
 #include "samplers/metropolis_hastings.h"
 #include "samplers/stanley.h"
+#include "training/chain_init.h"
 #include "training/generators.h"
 
 using namespace stanley;

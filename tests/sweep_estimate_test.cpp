@@ -1,7 +1,7 @@
 // The dry run's GPU-hour estimate (lib/experiment/sweep_estimate.h) against hand-computed values.
 #include <gtest/gtest.h>
 
-#include "experiment/sweep_estimate.h"
+#include "launch/sweep_estimate.h"
 #include "test_support.h"
 
 namespace stanley {

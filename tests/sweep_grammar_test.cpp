@@ -1,8 +1,8 @@
 // The multirun grammar: lists, range, zip, and what they refuse.
 #include <gtest/gtest.h>
 
-#include "io/errors.h"
-#include "io/sweep_grammar.h"
+#include "config/errors.h"
+#include "config/sweep_grammar.h"
 
 using namespace stanley;
 

@@ -1,8 +1,8 @@
 // Pieces of a local sweep that need no child process: reading a job's progress from its log.
 #include <gtest/gtest.h>
 
-#include "experiment/sweep_job.h"
-#include "io/h5_file.h"
+#include "launch/sweep_job.h"
+#include "store/h5_file.h"
 #include "test_support.h"
 
 using namespace stanley;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include "io/errors.h"
+#include "config/errors.h"
 #include "training/trainer.h"
 
 namespace stanley {

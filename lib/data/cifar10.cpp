@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "io/errors.h"
+#include "config/errors.h"
 
 namespace fs = std::filesystem;
 

@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "io/config.h"
-#include "io/registry.h"
+#include "config/config.h"
+#include "config/registry.h"
 
 namespace stanley {
 

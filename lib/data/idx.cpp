@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "io/errors.h"
+#include "config/errors.h"
 
 namespace fs = std::filesystem;
 

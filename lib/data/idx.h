@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
+#include "config/config.h"
 #include "data/image_set.h"
-#include "io/config.h"
 
 namespace stanley {
 

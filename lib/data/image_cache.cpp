@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "io/atomic_file.h"
-#include "io/config.h"
-#include "io/yaml_tree.h"
+#include "config/config.h"
+#include "config/yaml_tree.h"
+#include "store/atomic_file.h"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "data/image_set.h"
-#include "io/png.h"
+#include "store/png.h"
 
 namespace stanley {
 

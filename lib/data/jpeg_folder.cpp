@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "io/errors.h"
+#include "config/errors.h"
 
 namespace fs = std::filesystem;
 

@@ -6,13 +6,13 @@
 #include <iterator>
 #include <optional>
 
-#include "io/atomic_file.h"
-#include "io/build_lock.h"
-#include "io/config.h"
-#include "io/progress.h"
-#include "io/yaml_tree.h"
+#include "config/config.h"
+#include "config/yaml_tree.h"
 #include "random/draws.h"
 #include "random/streams.h"
+#include "runtime/progress.h"
+#include "store/atomic_file.h"
+#include "store/build_lock.h"
 
 namespace fs = std::filesystem;
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "io/config.h"
+#include "config/config.h"
 
 namespace stanley {
 

@@ -4,10 +4,10 @@
 
 #include <fstream>
 
+#include "config/config.h"
+#include "config/errors.h"
+#include "config/yaml_tree.h"
 #include "data/image_set.h"
-#include "io/config.h"
-#include "io/errors.h"
-#include "io/yaml_tree.h"
 
 namespace fs = std::filesystem;
 

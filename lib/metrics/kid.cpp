@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "io/errors.h"
+#include "config/errors.h"
 #include "random/draws.h"
 
 namespace stanley {

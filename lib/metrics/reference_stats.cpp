@@ -4,10 +4,10 @@
 
 #include <optional>
 
-#include "io/atomic_file.h"
-#include "io/build_lock.h"
-#include "io/config.h"
-#include "io/yaml_tree.h"
+#include "config/config.h"
+#include "config/yaml_tree.h"
+#include "store/atomic_file.h"
+#include "store/build_lock.h"
 
 namespace fs = std::filesystem;
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "io/errors.h"
+#include "config/errors.h"
 
 namespace stanley {
 

@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "io/registry.h"
+#include "config/registry.h"
 
 namespace stanley {
 

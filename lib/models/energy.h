@@ -9,8 +9,8 @@
 #include <optional>
 #include <vector>
 
-#include "io/config.h"
-#include "io/registry.h"
+#include "config/config.h"
+#include "config/registry.h"
 
 namespace stanley {
 

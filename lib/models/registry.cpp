@@ -1,6 +1,6 @@
 // Every energy model, registered by name. A new model: one file plus one line here.
-#include "models/energy.h"
 #include "models/conv_stack.h"
+#include "models/energy.h"
 #include "models/toy_mlp.h"
 #include "models/vanilla_net.h"
 

@@ -17,7 +17,7 @@
 
 #include <memory>
 
-#include "io/config.h"
+#include "config/config.h"
 #include "samplers/sampler.h"
 
 namespace stanley {

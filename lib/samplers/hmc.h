@@ -1,5 +1,5 @@
 #pragma once
-#include "io/config.h"
+#include "config/config.h"
 #include "samplers/transition_kernel.h"
 
 namespace stanley {

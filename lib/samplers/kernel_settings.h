@@ -1,7 +1,7 @@
 #pragma once
 // Checks shared by the kernel factories.
 
-#include "io/config.h"
+#include "config/config.h"
 
 namespace stanley {
 

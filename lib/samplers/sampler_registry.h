@@ -4,8 +4,8 @@
 #include <functional>
 #include <string>
 
-#include "io/config.h"
-#include "io/registry.h"
+#include "config/config.h"
+#include "config/registry.h"
 #include "samplers/sampler.h"
 
 namespace stanley {

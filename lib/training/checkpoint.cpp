@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <regex>
 
-#include "io/atomic_file.h"
-#include "io/errors.h"
-#include "io/yaml_tree.h"
+#include "config/errors.h"
+#include "config/yaml_tree.h"
+#include "store/atomic_file.h"
 
 namespace fs = std::filesystem;
 

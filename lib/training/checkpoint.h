@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "io/config.h"
+#include "config/config.h"
 #include "training/generators.h"
 
 namespace stanley {

@@ -6,8 +6,8 @@
 #include <functional>
 #include <memory>
 
-#include "io/config.h"
-#include "io/registry.h"
+#include "config/config.h"
+#include "config/registry.h"
 
 namespace stanley {
 

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "io/config.h"
-#include "io/metrics_log.h"
-#include "io/run_dir.h"
+#include "config/config.h"
+#include "store/metrics_log.h"
+#include "store/run_dir.h"
 #include "training/generators.h"
 
 namespace stanley {

@@ -7,7 +7,7 @@
 #include <csignal>
 #include <cmath>
 
-#include "io/stop_signal.h"
+#include "runtime/stop_signal.h"
 #include "training/checkpoint.h"
 #include "training/optimizer.h"
 

@@ -13,12 +13,12 @@
 #include <string>
 
 #include "data/dataset.h"
-#include "training/run_context.h"
-#include "io/progress.h"
 #include "models/energy.h"
 #include "models/sampling_precision.h"
-#include "samplers/chain_init.h"
+#include "runtime/progress.h"
 #include "samplers/sampler.h"
+#include "training/chain_init.h"
+#include "training/run_context.h"
 
 namespace stanley {
 
