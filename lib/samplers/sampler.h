@@ -92,7 +92,6 @@ class Sampler {
 
   CarriedState carried() const;
   void restore(const CarriedState& state);
-  TransitionKernel& transition() { return *kernel_; }
 
  private:
   friend class CudaGraphReplay;
