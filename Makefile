@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist key-table update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -27,6 +27,7 @@ help:
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
 	@echo "make freeze-fid-fmnist  re-make the frozen fid_fmnist network and statistics (assets/fid_fmnist/, ~1 min)"
+	@echo "make key-table       regenerate docs/keys.md and the README's key table from configs/keys.yaml"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
 	@echo "make test-sanitize   the io layer's tests under ASan + UBSan (build-sanitize/)"
 	@echo "make fuzz            libFuzzer on the override, sweep and YAML parsers (FUZZ_SECONDS each, clang)"
@@ -380,6 +381,10 @@ reproduce-ergodicity: app
 GPU_BUILD ?= build-cuda
 GPU_FIXTURES ?= build-gpu/fixtures
 GPU_PYTHON ?= python3
+# docs/keys.md and the README's group table, from configs/keys.yaml (CTest key_table checks they are current).
+key-table: app
+	$(PYTHON) scripts/key_table.py $(STANLEY) .
+
 gpu-check:
 	@$(GPU_PYTHON) scripts/gpu_check.py --build $(GPU_BUILD) --fixtures $(GPU_FIXTURES) --python $(GPU_PYTHON) \
 	  --out results/gpu_check

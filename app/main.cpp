@@ -11,6 +11,8 @@
 #include "config/compose.h"
 #include "config/config.h"
 #include "config/errors.h"
+#include "config/key_declarations.h"
+#include "config/key_table.h"
 #include "config/yaml_tree.h"
 #include "data/dataset.h"
 #include "diagnose/diagnose.h"
@@ -40,7 +42,11 @@ commands:
                                    prints the resolved config and exits
   resume RUN_DIR                   continue a run from its latest checkpoint
   rerun RUN_DIR [OVERRIDES...]     a new run with RUN_DIR's saved overrides (plus any given)
-  list                             registered experiments, samplers, models and datasets
+  list                             registered experiments, samplers, models, datasets and every
+                                   config key (type, range, value, meaning)
+  list keys [OVERRIDES] [--markdown | --groups]
+                                   the declared keys (configs/keys.yaml) beside the values of that
+                                   composition; --markdown: docs/keys.md's tables; --groups: README's
   run -m OVERRIDES... [--dry-run] [--wait]
                                    multirun: a,b,c  range(a,b[,step])  zip(a,b) (element-wise);
                                    launcher=local jobs=N | launcher=slurm launcher.partition=P ...;
@@ -74,6 +80,53 @@ void print_table(const char* title, const R& registry) {
   for (const auto& [name, entry] : registry.entries()) fmt::print("  {:<16} {}\n", name, entry.description);
 }
 
+// Values as the docs show them: the source tree's own path spelled as the variable configs use for it.
+std::string portable(std::string text) {
+  const std::string source = STANLEY_SOURCE_DIR;
+  for (std::size_t at; (at = text.find(source)) != std::string::npos;) text.replace(at, source.size(), "${STANLEY_SOURCE_DIR}");
+  return text;
+}
+
+int list_command(const fs::path& config_dir, const std::vector<std::string>& args) {
+  const bool keys_only = !args.empty() && args[0] == "keys";
+  if (!args.empty() && !keys_only) throw UserError(fmt::format("list takes nothing or `keys` (got '{}')", args[0]));
+  const auto keys = KeyDeclarations::load(config_dir);
+  if (!keys) throw UserError(fmt::format("no key declarations in {}", (config_dir / "keys.yaml").string()));
+  std::string format;
+  std::vector<std::string> overrides;
+  for (std::size_t i = keys_only ? 1 : 0; i < args.size(); ++i) {
+    if (args[i] == "--markdown" || args[i] == "--groups") format = args[i];
+    else if (args[i].rfind("--", 0) == 0) throw UserError(fmt::format("unknown option '{}' for list keys", args[i]));
+    else overrides.push_back(args[i]);
+  }
+  if (format == "--groups") {
+    fmt::print("{}", key_group_summary(*keys));
+    return 0;
+  }
+  if (format == "--markdown") {
+    // The two compositions a new user meets first: the demo's rings and the CPU image benchmark.
+    std::vector<KeyColumn> columns;
+    for (const char* experiment : {"rings", "fmnist"}) {
+      auto o = overrides;
+      o.insert(o.begin(), {fmt::format("experiment={}", experiment), "scale=small"});
+      columns.emplace_back(fmt::format("{} small", experiment), compose_config(config_dir, o).root);
+    }
+    fmt::print("{}", portable(key_markdown(*keys, columns)));
+    return 0;
+  }
+  if (!keys_only) {
+    print_table("experiments", experiment_registry());
+    print_table("samplers", sampler_registry());
+    print_table("models", energy_registry());
+    print_table("datasets", dataset_registry());
+  }
+  const ComposedConfig composed = compose_config(config_dir, overrides);
+  std::string label;
+  for (const auto& [group, option] : composed.choices) label += fmt::format("{}{}={}", label.empty() ? "" : " ", group, option);
+  fmt::print("{}", key_listing(*keys, {label, composed.root}));
+  return 0;
+}
+
 int run_command(const std::vector<std::string>& args) {
   fs::path config_dir = default_config_dir();
   std::vector<std::string> rest;
@@ -92,13 +145,7 @@ int run_command(const std::vector<std::string>& args) {
   const std::string command = rest[0];
   std::vector<std::string> tail(rest.begin() + 1, rest.end());
 
-  if (command == "list") {
-    print_table("experiments", experiment_registry());
-    print_table("samplers", sampler_registry());
-    print_table("models", energy_registry());
-    print_table("datasets", dataset_registry());
-    return 0;
-  }
+  if (command == "list") return list_command(config_dir, tail);
   if (command == "run" && !tail.empty() && (tail[0] == "-m" || tail[0] == "--multirun")) {
     return run_sweep(config_dir, std::vector<std::string>(tail.begin() + 1, tail.end()));
   }

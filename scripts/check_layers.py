@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when a file in lib/ includes a layer above its own, or anything in experiments/ or app/.
 
-The layers, lowest first (README "Layout"): config < runtime < store (torch-free) < random < data, models <
+The layers, lowest first (docs/layout.md): config < runtime < store (torch-free) < random < data, models <
 samplers < {metrics, training} < run < diagnose; launch (sweeps) sits on the torch-free three alone.
 metrics and training are siblings: neither includes the other.
 

@@ -274,16 +274,17 @@ TEST(EndToEndErrors, OneLineAndNoRunDirectory) {
   expect_clean_error(run_stanley("run sampler=stanly" + root), "available: stanley", results);
   expect_clean_error(run_stanley("run optim.lr=abc" + root), "optim.lr", results);
   expect_clean_error(run_stanley("run data.sd=-1 +oops" + root), "not of the form", results);
-  // Numeric limits are checked at config time, each naming the key and the limit that failed.
+  // Numeric limits are checked at config time (configs/keys.yaml, and the code for limits between keys),
+  // each naming the key and the limit that failed.
   const std::vector<std::pair<std::string, std::string>> limits{
-      {"eval.hist_bins=0", "eval.hist_bins must be >= 1 (got 0)"},
+      {"eval.hist_bins=0", "eval.hist_bins must be an integer in [1, 100000] (got 0)"},
       {"eval.grid.lo=5", "eval.grid.hi must be > eval.grid.lo"},
-      {"train.batch=0", "train.batch must be > 0 (got 0)"},
-      {"sampler.step_size=0", "sampler.step_size must be > 0 (got 0)"},
-      {"sampler.noise=-1", "sampler.noise must be >= 0 (got -1)"},
-      {"sampler=mala sampler.noise=0", "sampler.noise must be > 0 for mala"},
-      {"data.sd=-1", "data.sd must be > 0 (got -1)"},
-      {"data.n_rings=0", "data.n_rings must be >= 1 (got 0)"},
+      {"train.batch=0", "train.batch must be an integer in [2, 1e6] (got 0)"},
+      {"sampler.step_size=0", "sampler.step_size must be a number in (0, 1e4] (got 0)"},
+      {"sampler.noise=-1", "sampler.noise must be a number in (0, 100] (got -1)"},
+      {"sampler=mala sampler.noise=0", "sampler.noise must be a number in (0, 100] (got 0)"},
+      {"data.sd=-1", "data.sd must be a number in (0, 1000] (got -1)"},
+      {"data.n_rings=0", "data.n_rings must be an integer in [1, 1000] (got 0)"},
       {"train.init.low=5", "train.init.high must be > train.init.low"},
       {"sampler.cuda_graph=true", "sampler.cuda_graph=true needs a CUDA build of libtorch and device=cuda"}};
   for (const auto& [args, fragment] : limits) expect_clean_error(run_stanley("run " + args + root), fragment, results);

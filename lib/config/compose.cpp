@@ -8,6 +8,7 @@
 
 #include "config/errors.h"
 #include "config/interpolation.h"
+#include "config/key_declarations.h"
 #include "config/override.h"
 #include "config/text_distance.h"
 #include "config/yaml_tree.h"
@@ -145,6 +146,7 @@ ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std:
     if (o.kind != Override::Kind::kGroup) apply_override(root, o);
 
   resolve_interpolations(root);
+  if (const auto declared = KeyDeclarations::load(config_dir)) declared->validate(root);
   return ComposedConfig{root, choices, overrides};
 }
 
@@ -157,6 +159,7 @@ Config compose_group(const fs::path& config_dir, const std::string& group, const
     if (o.key.rfind(group + ".", 0) != 0) o.key = group + "." + o.key;
     apply_override(root, o);
   }
+  if (const auto declared = KeyDeclarations::load(config_dir)) declared->validate(root);
   return Config(root).sub(group);
 }
 

@@ -5,9 +5,10 @@
 // configs/ and each option a YAML file in it, placed under the key of its group. The `experiment`
 // group is global (Hydra's `@package _global_`): its file merges at the root, and its own `defaults`
 // list may choose other groups' options. The experiment's `scales.<name>` block is merged last,
-// for the option picked in the `scale` group. Then the command line's overrides (io/override.h),
-// then ${a.b} interpolation (io/interpolation.h). Unknown keys, groups and options are UserErrors
-// naming the closest valid ones.
+// for the option picked in the `scale` group. Then the command line's overrides (config/override.h),
+// then ${a.b} interpolation (config/interpolation.h), then every key is checked against its declaration
+// (configs/keys.yaml, config/key_declarations.h). Unknown keys, groups and options are UserErrors naming
+// the closest valid ones; a value out of its declared range is a UserError naming the key.
 
 #include <yaml-cpp/yaml.h>
 
