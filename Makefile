@@ -339,7 +339,7 @@ reproduce-rings-paired: app
 	  jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/k_budget || true
 	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/k_budget --metric kl_samples --baseline langevin --group-key sampler.n_steps \
 	  --title "K at one gradient budget (rings, paired seeds)" --report results/figures/paired_k_budget.md
-	$(STANLEY) run -m experiment=rings scale=small $(CLIP_ARMS) sampler.step_size=0.07,0.14,0.28,0.56 seed=100 \
+	$(STANLEY) run -m experiment=rings scale=small $(CLIP_ARMS) sampler.step_size=0.035,0.07,0.14,0.28,0.56 seed=100 \
 	  jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/clip_tune || true
 	best=$$($(PYTHON) analysis/pick_per_arm.py $(PAIRED_DIR)/clip_tune --metric kl_samples --arm sampler.clip_fraction \
 	  --keys sampler.step_size --report results/figures/paired_clip_tune.md) && echo "tuned: $$best" && \
