@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Every `build/stanley run ...` example in README.md and docs/*.md, and every sweep a Makefile figure target runs,
 composes: each is run with `--cfg job` (print the resolved config, run nothing), a multirun (`run -m`)
-with `--dry-run` (compose every job, run nothing), so a stale example or target fails CI.
+with `--dry-run` (compose every job, run nothing), so a stale example or target fails CI. And every number
+in the README's measured sections (the headline results, the GPU table) is found in a committed report
+(docs/figures/*.md, docs/gpu_check.md, docs/build.md), so no README number stands without one.
 
 usage: check_readme_commands.py STANLEY_BINARY SOURCE_DIR
 """
+import bisect
 import pathlib
 import re
 import shlex
@@ -83,6 +86,41 @@ def makefile_sweeps(makefile):
         yield command.replace("$(STANLEY)", "build/stanley")
 
 
+# The README's measured sections: from the headline results to the end of the GPU section.
+MEASURED_FROM, MEASURED_TO = "**Headline", "## Layout"
+REPORTS = ["docs/figures/*.md", "docs/gpu_check.md", "docs/build.md"]
+NUMBER = re.compile(r"(?<![\w.])[-−+]?\d[\d,]*(?:\.\d+)?(?:e[-−+]?\d+)?")
+
+
+def value_and_precision(text):
+    """The number and half a unit of its last written digit: 39.0 -> (39.0, 0.05), 1.6e6 -> (1.6e6, 5e4)."""
+    t = text.replace(",", "").replace("−", "-").lstrip("+")
+    mantissa, _, exponent = t.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return float(t), 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+
+
+def untraceable_numbers(source):
+    """README numbers with a decimal point or three or more digits (results, not settings such as K = 10)
+    that no report contains, to the digits the README shows (a report's -0.8233 backs the README's −0.82)."""
+    readme = (source / "README.md").read_text()
+    a, b = readme.index(MEASURED_FROM), readme.index(MEASURED_TO)
+    section = re.sub(r"\(docs/[^)]*\)|\(\S+\.md\)|`[^`]*`", "", readme[a:b])  # links and code are not claims
+    reports = "\n".join(p.read_text() for pattern in REPORTS for p in sorted(source.glob(pattern)))
+    known = sorted({abs(value_and_precision(n)[0]) for n in NUMBER.findall(reports)})
+    missing = []
+    for n in NUMBER.findall(section):
+        v, half = value_and_precision(n)
+        v = abs(v)
+        plain = n.replace(",", "").lstrip("+-−")
+        if ("." not in plain and "e" not in plain.lower() and len(plain) < 3) or re.fullmatch(r"20\d\d", plain):
+            continue  # small settings (K = 10, 5 seeds) and years
+        i = bisect.bisect_left(known, v - half * (1 + 1e-9))
+        if i == len(known) or known[i] > v + half * (1 + 1e-9):
+            missing.append(n)
+    return sorted(set(missing))
+
+
 def main():
     binary, source = sys.argv[1], pathlib.Path(sys.argv[2])
     found = list(examples((source / "README.md").read_text()))
@@ -101,7 +139,9 @@ def main():
             failed.append(f"{command}\n    -> exit {r.returncode}: {(r.stderr or r.stdout).strip()}")
     print(f"{len(found)} README examples and Makefile sweeps of `stanley run`; {len(failed)} failed")
     print("\n".join(failed))
-    sys.exit(1 if failed or not found else 0)
+    missing = untraceable_numbers(source)
+    print(f"README numbers in no committed report: {', '.join(missing) if missing else 'none'}")
+    sys.exit(1 if failed or not found or missing else 0)
 
 
 if __name__ == "__main__":
