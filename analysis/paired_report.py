@@ -14,21 +14,19 @@ usage: paired_report.py SWEEP_DIR|RUN_DIR... --metric kl_samples --baseline lang
 """
 import argparse
 import collections
-import datetime
 import os
-import platform
 import sys
 
 import h5py
 import numpy as np
 from scipy import stats
 
-from runs import config_value, read_attr, run_config, run_dirs, series
+from runs import config_value, provenance, read_attr, run_config, run_dirs, series
 
 
 def load(paths, metric, group_key, label_key=""):
-    """{(group, sampler): {seed: (steps, values)}} and the set of commits the runs were built from."""
-    table, commits = collections.defaultdict(dict), set()
+    """{(group, sampler): {seed: (steps, values)}}."""
+    table = collections.defaultdict(dict)
     for d in run_dirs(paths):
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             steps, values = series(f, metric)
@@ -41,8 +39,7 @@ def load(paths, metric, group_key, label_key=""):
             if label_key:
                 label += f" {label_key.split('.')[-1]}={config_value(cfg, label_key)}"
             table[(group, label)][seed] = (np.asarray(steps), np.asarray(values, float))
-            commits.add(read_attr(f, "git_sha", "?"))
-    return table, commits
+    return table
 
 
 def value_at(run, it):
@@ -85,15 +82,13 @@ def main():
     ap.add_argument("--report", default="")
     ap.add_argument("--title", default="")
     a = ap.parse_args()
-    table, commits = load(a.paths, a.metric, a.group_key, a.label_key)
+    table = load(a.paths, a.metric, a.group_key, a.label_key)
     if not table:
         sys.exit(f"paired_report: no run under {' '.join(a.paths)} logged {a.metric}")
     sign = -1.0 if a.higher_is_better else 1.0  # differences reported so that negative favours the sampler
     groups = sorted({g for g, _ in table}, key=lambda g: (str(type(g)), g))
     lines = [f"# {a.title or 'Paired comparison: ' + a.metric}", "",
-             f"Command: `analysis/paired_report.py {' '.join(sys.argv[1:])}`  ",
-             f"Runs built from: {', '.join(sorted(commits))}; report made {datetime.date.today().isoformat()} on "
-             f"{platform.node()} ({platform.machine()}, {os.cpu_count()} cores)", "",
+             *provenance("analysis/paired_report.py", run_dirs(a.paths)), "",
              f"Difference = sampler − {a.baseline} in {a.metric}" + (" (sign flipped: higher is better)" if a.higher_is_better else "")
              + "; negative favours the sampler. Paired: per-seed differences, t interval and Wilcoxon signed-rank p; "
              "unpaired: Welch interval of the difference of means over the same runs.", "",

@@ -19,13 +19,12 @@ All zip() lists of a sweep pair up element by element, so a product with other s
 out: --repeat 4 with 'sampler.n_steps=zip(5,10,20,40,5,10,20,40)' gives each sampler the four Ks.
 """
 import argparse
-import datetime
 import os
 
 import h5py
 import numpy as np
 
-from runs import config_value, read_attr, run_config, run_dirs, series
+from runs import config_value, provenance, read_attr, run_config, run_dirs, series
 
 
 def override_text(value):
@@ -89,7 +88,8 @@ def main():
 
     if a.report:
         lines = [f"# Tuning grid: {' '.join(a.sweep)}", "",
-                 f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/pick_best.py. Each sampler's "
+                 *provenance("analysis/pick_best.py", run_dirs(a.sweep)), "",
+                 f"Each sampler's "
                  f"setting with the lowest final {a.metric} among runs that finished healthy (final \\|d\\| within the limit) "
                  f"is used for the figure (★).", "",
                  f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | max \\|d\\| | final acceptance | {a.metric} last | |",

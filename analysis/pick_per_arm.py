@@ -9,12 +9,11 @@ usage: pick_per_arm.py TUNE_SWEEP_DIR --metric kl_samples --arm sampler.clip_fra
 """
 import argparse
 import collections
-import datetime
 import os
 
 import h5py
 
-from runs import config_value, read_attr, run_config, run_dirs, series
+from runs import config_value, provenance, read_attr, run_config, run_dirs, series
 
 
 def main():
@@ -39,7 +38,7 @@ def main():
     sign = -1 if a.higher_is_better else 1
     winners = {}
     rows = [f"# Tuning: best {a.metric} per ({a.arm}, sampler)", "",
-            f"{datetime.date.today().isoformat()}; `analysis/pick_per_arm.py {' '.join(os.sys.argv[1:])}`", "",
+            *provenance("analysis/pick_per_arm.py", run_dirs(a.paths)), "",
             f"| sampler | {a.arm} | {' | '.join(keys)} | final {a.metric} | status |", "| --- | --- | " + "--- | " * len(keys) + "--- | --- |"]
     for arm in sorted(arms, key=lambda x: (x[0] != "langevin", str(x[1]))):
         ok = [r for r in arms[arm] if r["status"] == "finished" and r["final"] is not None]

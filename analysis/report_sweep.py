@@ -12,7 +12,6 @@ that key's value.
 """
 import argparse
 import collections
-import datetime
 import os
 
 import h5py
@@ -22,7 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from runs import config_value, read_attr, run_config, run_dirs, sampler_label, series  # noqa: E402
+from runs import config_value, provenance, read_attr, run_config, run_dirs, sampler_label, series  # noqa: E402
 
 
 def write_sample_grids(groups, path, title):
@@ -175,7 +174,7 @@ def main():
 
     if a.report:
         lines = [f"# {a.title or a.metric}", "",
-                 f"Written {datetime.datetime.now():%Y-%m-%d %H:%M} by analysis/report_sweep.py from: {' '.join(a.paths)}", "",
+                 *provenance("analysis/report_sweep.py", run_dirs(a.paths)), "",
                  f"| setting | seeds | status | {a.metric} last | {a.metric} best | iterations | gradient evals | training wall (min) |",
                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
 

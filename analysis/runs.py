@@ -54,3 +54,21 @@ def config_value(cfg, dotted):
     for part in dotted.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     return node
+
+
+def provenance(script, dirs):
+    """A report's header lines: the command that wrote it, the commits its runs were built from (metrics.h5's
+    git_sha), the date and the machine, so that every number in it can be traced and re-made."""
+    import datetime
+    import platform
+    import shlex
+    import sys
+
+    import h5py
+    commits = set()
+    for d in dirs:
+        with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
+            commits.add(read_attr(f, "git_sha", "?"))
+    return [f"Command: `{script} {' '.join(shlex.quote(a) for a in sys.argv[1:])}`  ",
+            f"Runs built from: {', '.join(sorted(commits)) or 'no runs'}; report made {datetime.date.today().isoformat()} "
+            f"on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores)"]
