@@ -319,47 +319,16 @@ reproduce-mh-check: app
 	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/hmc_lr2e5 --keys $(MH_CHECK_KEYS) \
 	  --title "HMC, 8 transitions, lr 2e-5 (seeds 0-2)" --out results/figures/fig4_small_mh_check_hmc_lr2e5.png
 
-# The paper's claims on the rings over PAIRED_SEEDS, compared seed by seed (analysis/paired_report.py: runs
-# that share a seed share their data, chain starts and noise): Fig. 1's early iterations (kl_samples at 500,
-# 1,000, 2,000 of the paper's schedule); the rebuttal's fewer transitions (K at one gradient budget, M·K·T
-# fixed); and STANLEY's clipping as the axis: th set each iteration so that a fraction q of coordinates is
-# clipped (sampler.clip_fraction), q = 0 being Langevin, each arm at its own s tuned on seed 100 over a grid
-# that doubles past the paper's 0.14, then 3,000 iterations (scale=small) over the paired seeds.
+# Studies (configs/study/NAME.yaml: sweeps, selection rules and reports as data; `stanley study NAME --dry-run`
+# lists them): the paper's claims on the rings and the Fig. 4 twin, over PAIRED_SEEDS compared seed by seed.
 PAIRED_DIR ?= results/paired
 PAIRED_SEEDS ?= 0,1,2,3,4
-CLIP_ARMS := 'sampler=zip(langevin,stanley,stanley,stanley,stanley)' '++sampler.clip_fraction=zip(0,0.01,0.1,0.3,0.5)'
 reproduce-rings-paired: app
-	@mkdir -p results/figures
-	$(STANLEY) run -m experiment=rings scale=paper sampler=langevin,stanley seed=$(PAIRED_SEEDS) train.iters=2000 \
-	  eval.every=500 jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/fig1_early || true
-	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/fig1_early --metric kl_samples --baseline langevin --at 500,1000,2000 \
-	  --title "Fig. 1 early iterations (rings, paired seeds)" --report results/figures/paired_fig1_early.md
-	$(STANLEY) run -m experiment=rings scale=paper sampler=langevin,stanley seed=$(PAIRED_SEEDS) \
-	  'sampler.n_steps=zip(25,50,100,200)' 'train.iters=zip(4000,2000,1000,500)' eval.every=250 train.ckpt_every=250 \
-	  jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/k_budget || true
-	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/k_budget --metric kl_samples --baseline langevin --group-key sampler.n_steps \
-	  --title "K at one gradient budget (rings, paired seeds)" --report results/figures/paired_k_budget.md
-	$(STANLEY) run -m experiment=rings scale=small $(CLIP_ARMS) sampler.step_size=0.035,0.07,0.14,0.28,0.56 seed=100 \
-	  jobs=$(JOBS) threads=1 run.dir=$(PAIRED_DIR)/clip_tune || true
-	best=$$($(PYTHON) analysis/pick_per_arm.py $(PAIRED_DIR)/clip_tune --metric kl_samples --arm sampler.clip_fraction \
-	  --keys sampler.step_size --report results/figures/paired_clip_tune.md) && echo "tuned: $$best" && \
-	eval $(STANLEY) run -m experiment=rings scale=small $$best seed=$(PAIRED_SEEDS) jobs=$(JOBS) threads=1 \
-	  run.dir=$(PAIRED_DIR)/clip_main || true
-	$(PYTHON) analysis/paired_report.py $(PAIRED_DIR)/clip_main --metric kl_samples --baseline langevin \
-	  --label-key sampler.clip_fraction --at 1000,3000 --title "STANLEY's clip fraction (rings, paired seeds)" \
-	  --report results/figures/paired_clip.md
+	$(STANLEY) study rings_paired dir=$(PAIRED_DIR) seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
 
-# The Fig. 4 twin's main comparison over PAIRED_SEEDS, seed by seed: langevin, stanley and gd at their tuned
-# settings (docs/figures/fig4_small_tune.md: s = 8 for all three, STANLEY γ·s with th = 0.1), 5,000 iterations,
-# K = 10, one declared target exp(f/ε²), ε = 0.01; paired and unpaired intervals of each against Langevin.
 TWIN_PAIRED_DIR ?= $(PAIRED_DIR)/twin
 reproduce-twin-paired: app
-	@mkdir -p results/figures
-	$(STANLEY) run -m experiment=fmnist scale=twin 'sampler=zip(langevin,stanley,gd)' sampler.step_size=8 sampler.th=0.1 \
-	  '++sampler.gamma_times_s=zip(false,true,false)' '++sampler.adapt_step=false' seed=$(PAIRED_SEEDS) \
-	  jobs=$(JOBS) threads=1 run.dir=$(TWIN_PAIRED_DIR)/main || true
-	$(PYTHON) analysis/paired_report.py $(TWIN_PAIRED_DIR)/main --metric fid_fmnist_train --baseline langevin \
-	  --at 1000,2000,5000 --title "Fig. 4 twin, paired seeds (fid_fmnist_train)" --report results/figures/paired_twin.md
+	$(STANLEY) study twin_paired dir=$(TWIN_PAIRED_DIR) seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
 
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).

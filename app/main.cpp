@@ -17,6 +17,7 @@
 #include "data/dataset.h"
 #include "diagnose/diagnose.h"
 #include "experiments/registry.h"
+#include "launch/study.h"
 #include "launch/sweep.h"
 #include "models/energy.h"
 #include "run/experiment.h"
@@ -51,6 +52,9 @@ commands:
                                    multirun: a,b,c  range(a,b[,step])  zip(a,b) (element-wise);
                                    launcher=local jobs=N | launcher=slurm launcher.partition=P ...;
                                    run.dir=DIR is the sweep's directory (run again: continues)
+  study NAME [--dry-run] [seeds=0,1,2] [jobs=N] [dir=D]
+                                   a study (configs/study/NAME.yaml): sweeps, selection rules and
+                                   reports in order; run it again to finish what was left
   sweep status DIR | sweep resume DIR [jobs=N] | sweep task DIR ID
                                    a sweep's jobs and states; continue it; one SLURM array task
   diagnose RUN_DIR [checkpoint=ITER] [samplers=[langevin,stanley]] [chains=64] [steps=2000]
@@ -150,6 +154,7 @@ int run_command(const std::vector<std::string>& args) {
     return run_sweep(config_dir, std::vector<std::string>(tail.begin() + 1, tail.end()));
   }
   if (command == "sweep") return sweep_command(config_dir, tail);
+  if (command == "study") return run_study(config_dir, STANLEY_SOURCE_DIR, tail);
   if (command == "run" || command == "rerun") {
     std::vector<std::string> overrides;
     if (command == "rerun") {
@@ -195,7 +200,7 @@ int run_command(const std::vector<std::string>& args) {
     run_stats(config_dir, tail, experiment_registry());
     return 0;
   }
-  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, sweep, list, diagnose, stats", command));
+  throw UserError(fmt::format("unknown command '{}'; commands: run, resume, rerun, sweep, study, list, diagnose, stats", command));
 }
 
 }  // namespace

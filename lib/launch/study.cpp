@@ -1,0 +1,214 @@
+#include "launch/study.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+#include "config/errors.h"
+#include "config/text_distance.h"
+#include "config/yaml_tree.h"
+#include "launch/sweep.h"
+
+namespace fs = std::filesystem;
+
+namespace stanley {
+namespace {
+
+const std::vector<std::string> kVariables = {"seeds", "jobs", "dir", "python"};
+
+std::vector<std::string> study_names(const fs::path& config_dir) {
+  std::vector<std::string> out;
+  if (fs::is_directory(config_dir / "study"))
+    for (const auto& e : fs::directory_iterator(config_dir / "study"))
+      if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Words as a POSIX shell splits them (single and double quotes, no expansion): a pick script's output.
+std::vector<std::string> shell_words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : text) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      else word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c, in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) out.push_back(word), word.clear(), in_word = false;
+    } else {
+      word += c, in_word = true;
+    }
+  }
+  if (quote) throw UserError(fmt::format("unbalanced quote in '{}'", text));
+  if (in_word) out.push_back(word);
+  return out;
+}
+
+std::string shell_quote(const std::string& s) {
+  if (s.find_first_of(" '\"()$*?[]{}|&;<>\\") == std::string::npos && !s.empty()) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct Step {
+  std::string kind;               // sweep | pick | report
+  std::vector<std::string> args;  // overrides, or script and arguments
+  std::string dir, name;          // sweep's folder; pick's name
+};
+
+std::vector<Step> read_steps(const fs::path& file) {
+  const YAML::Node root = load_yaml_file(file);
+  const YAML::Node steps = child_of(root, "steps");
+  if (!steps.IsSequence() || steps.size() == 0) throw UserError(fmt::format("{}: `steps` must be a non-empty list", file.string()));
+  std::vector<Step> out;
+  for (const auto& s : steps) {
+    Step step;
+    if (!s.IsMap()) throw UserError(fmt::format("{}: each step is a map (sweep, pick or report)", file.string()));
+    for (const auto& kv : s) {
+      const std::string key = kv.first.as<std::string>();
+      if (key == "sweep" || key == "pick" || key == "report") {
+        if (!step.kind.empty()) throw UserError(fmt::format("{}: a step has one of sweep, pick, report", file.string()));
+        step.kind = key;
+        if (!kv.second.IsSequence()) throw UserError(fmt::format("{}: `{}` takes a list", file.string(), key));
+        for (const auto& a : kv.second) step.args.push_back(a.as<std::string>());
+      } else if (key == "dir") {
+        step.dir = kv.second.as<std::string>();
+      } else if (key == "name") {
+        step.name = kv.second.as<std::string>();
+      } else {
+        throw UserError(fmt::format("{}: unknown step key '{}' (sweep, dir, pick, name, report)", file.string(), key));
+      }
+    }
+    if (step.kind.empty()) throw UserError(fmt::format("{}: a step needs sweep, pick or report", file.string()));
+    if (step.kind == "sweep" && step.dir.empty()) throw UserError(fmt::format("{}: a sweep step needs `dir`", file.string()));
+    if (step.kind == "pick" && step.name.empty()) throw UserError(fmt::format("{}: a pick step needs `name`", file.string()));
+    out.push_back(std::move(step));
+  }
+  return out;
+}
+
+// ${name} replaced from `vars`; a whole-value ${picked.X} expands to several values.
+std::vector<std::string> substitute(const std::vector<std::string>& args, const std::map<std::string, std::string>& vars,
+                                    const std::string& where) {
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    if (a.rfind("${picked.", 0) == 0 && a.back() == '}') {
+      const std::string name = a.substr(2, a.size() - 3);
+      if (!vars.count(name)) throw UserError(fmt::format("{}: {} comes from a pick step that has not run", where, a));
+      for (auto& w : shell_words(vars.at(name))) out.push_back(std::move(w));
+      continue;
+    }
+    std::string s = a;
+    for (std::size_t at = 0; (at = s.find("${", at)) != std::string::npos;) {
+      const auto end = s.find('}', at);
+      if (end == std::string::npos) throw UserError(fmt::format("{}: unclosed ${{ in '{}'", where, a));
+      const std::string name = s.substr(at + 2, end - at - 2);
+      if (!vars.count(name)) throw UserError(fmt::format("{}: unknown variable ${{{}}}{}", where, name, closest_hint(name, kVariables)));
+      s.replace(at, end - at + 1, vars.at(name));
+      at += vars.at(name).size();
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+// Runs a command line, echoing it; returns its exit status and (when `capture`) its standard output.
+int run_script(const std::vector<std::string>& argv, std::string* captured) {
+  std::string line;
+  for (const auto& a : argv) line += (line.empty() ? "" : " ") + shell_quote(a);
+  fmt::print(stderr, "study: {}\n", line);
+  std::fflush(nullptr);
+  if (!captured) {
+    const int status = std::system(line.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  FILE* pipe = ::popen(line.c_str(), "r");
+  if (!pipe) throw EnvironmentError(fmt::format("cannot start {}", argv.front()));
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) *captured += buffer.data();
+  const int status = ::pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+int run_study(const fs::path& config_dir, const fs::path& source_dir, const std::vector<std::string>& args) {
+  if (args.empty()) throw UserError(fmt::format("study needs a name; studies: {}", fmt::join(study_names(config_dir), ", ")));
+  const std::string name = args[0];
+  const fs::path file = config_dir / "study" / (name + ".yaml");
+  if (!fs::exists(file))
+    throw UserError(fmt::format("no study '{}'{}", name, closest_hint(name, study_names(config_dir))));
+  const char* python = std::getenv("STANLEY_PYTHON");
+  std::map<std::string, std::string> vars = {{"seeds", "0,1,2,3,4"}, {"jobs", "1"}, {"dir", "results/study/" + name},
+                                             {"python", python ? python : (fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")}};
+  bool dry_run = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--dry-run") {
+      dry_run = true;
+      continue;
+    }
+    const auto eq = args[i].find('=');
+    const std::string key = args[i].substr(0, eq);
+    if (eq == std::string::npos || std::find(kVariables.begin(), kVariables.end(), key) == kVariables.end())
+      throw UserError(fmt::format("study takes NAME [--dry-run] [seeds=..] [jobs=N] [dir=D] [python=P] (got '{}'){}",
+                                  args[i], closest_hint(key, kVariables)));
+    vars[key] = args[i].substr(eq + 1);
+  }
+  const std::vector<Step> steps = read_steps(file);
+  int failed_sweeps = 0;
+  bool picks_pending = false;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    const std::string where = fmt::format("{} step {}", file.string(), i + 1);
+    if (step.kind == "sweep") {
+      if (dry_run && picks_pending) {
+        fmt::print("step {}: sweep into {}/{}: listed once the pick before it has run\n", i + 1, vars["dir"], step.dir);
+        continue;
+      }
+      std::vector<std::string> sweep = substitute(step.args, vars, where);
+      sweep.push_back(fmt::format("run.dir={}/{}", vars["dir"], step.dir));
+      sweep.push_back("jobs=" + vars["jobs"]);
+      if (dry_run) sweep.push_back("--dry-run");
+      fmt::print(stderr, "study {}: step {} of {}: sweep {}\n", name, i + 1, steps.size(), fmt::join(sweep, " "));
+      // Failed or diverged jobs are results the reports show; the study goes on and says so at the end.
+      if (run_sweep(config_dir, sweep) != 0) ++failed_sweeps;
+      continue;
+    }
+    std::vector<std::string> argv = substitute(step.args, vars, where);
+    if (argv.empty()) throw UserError(where + ": a script step names its script");
+    if (fs::path(argv[0]).extension() == ".py") {
+      argv[0] = (source_dir / argv[0]).string();
+      argv.insert(argv.begin(), vars["python"]);
+    }
+    if (dry_run) {
+      std::string line;
+      for (const auto& a : argv) line += (line.empty() ? "" : " ") + shell_quote(a);
+      fmt::print("step {}: {} {}\n", i + 1, step.kind, line);
+      if (step.kind == "pick") picks_pending = true;
+      continue;
+    }
+    std::string out;
+    const int rc = run_script(argv, step.kind == "pick" ? &out : nullptr);
+    if (rc != 0) throw UserError(fmt::format("{}: {} exited {}", where, argv.size() > 1 ? argv[1] : argv[0], rc));
+    if (step.kind == "pick") {
+      while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+      const auto last = out.rfind('\n');
+      vars["picked." + step.name] = last == std::string::npos ? out : out.substr(last + 1);
+      fmt::print(stderr, "study {}: picked {}: {}\n", name, step.name, vars["picked." + step.name]);
+    }
+  }
+  if (failed_sweeps) fmt::print(stderr, "study {}: {} sweep(s) had failed or diverged jobs (see the reports)\n", name, failed_sweeps);
+  return 0;
+}
+
+}  // namespace stanley

@@ -1,0 +1,23 @@
+#pragma once
+// A study as data: configs/study/NAME.yaml lists its steps, run in order by `stanley study NAME`:
+//   - sweep: [overrides...]          a multirun (launch/sweep.h) into DIR/<dir>; resumable, local or SLURM
+//     dir: main
+//   - pick: [script, args...]        a Python selection rule (analysis/pick_*.py); its printed overrides
+//     name: best                     become ${picked.best} in later steps (one list element, split as a shell would)
+//   - report: [script, args...]      a Python report or figure (analysis/*.py)
+// Values may name ${seeds}, ${jobs}, ${dir} (the study's directory, default results/study/NAME), ${python} and
+// ${picked.NAME}; `stanley study NAME seeds=0,1 jobs=2 dir=D` sets them. `--dry-run` lists each sweep's jobs
+// with a time estimate and each script's command, running nothing (a sweep after a pick is listed once the
+// pick has something to pick from). Run the same command again after an interruption: finished jobs are
+// skipped, interrupted ones resume from their checkpoints, reports are re-made.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace stanley {
+
+int run_study(const std::filesystem::path& config_dir, const std::filesystem::path& source_dir,
+              const std::vector<std::string>& args);
+
+}  // namespace stanley
