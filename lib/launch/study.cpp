@@ -152,15 +152,20 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
   std::map<std::string, std::string> vars = {{"seeds", "0,1,2,3,4"}, {"jobs", "1"}, {"dir", "results/study/" + name},
                                              {"python", python ? python : (fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")}};
   bool dry_run = false;
+  std::vector<std::string> launcher;  // launcher=slurm, launcher.partition=P: handed to every sweep
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--dry-run") {
       dry_run = true;
       continue;
     }
+    if (args[i].rfind("launcher", 0) == 0) {
+      launcher.push_back(args[i]);
+      continue;
+    }
     const auto eq = args[i].find('=');
     const std::string key = args[i].substr(0, eq);
     if (eq == std::string::npos || std::find(kVariables.begin(), kVariables.end(), key) == kVariables.end())
-      throw UserError(fmt::format("study takes NAME [--dry-run] [seeds=..] [jobs=N] [dir=D] [python=P] (got '{}'){}",
+      throw UserError(fmt::format("study takes NAME [--dry-run] [seeds=..] [jobs=N] [dir=D] [python=P] [launcher=slurm launcher.KEY=V] (got '{}'){}",
                                   args[i], closest_hint(key, kVariables)));
     vars[key] = args[i].substr(eq + 1);
   }
@@ -177,7 +182,8 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
       }
       std::vector<std::string> sweep = substitute(step.args, vars, where);
       sweep.push_back(fmt::format("run.dir={}/{}", vars["dir"], step.dir));
-      sweep.push_back("jobs=" + vars["jobs"]);
+      if (std::find(launcher.begin(), launcher.end(), "launcher=slurm") == launcher.end()) sweep.push_back("jobs=" + vars["jobs"]);
+      sweep.insert(sweep.end(), launcher.begin(), launcher.end());
       if (dry_run) sweep.push_back("--dry-run");
       fmt::print(stderr, "study {}: step {} of {}: sweep {}\n", name, i + 1, steps.size(), fmt::join(sweep, " "));
       // Failed or diverged jobs are results the reports show; the study goes on and says so at the end.

@@ -6,7 +6,8 @@
 //     name: best                     become ${picked.best} in later steps (one list element, split as a shell would)
 //   - report: [script, args...]      a Python report or figure (analysis/*.py)
 // Values may name ${seeds}, ${jobs}, ${dir} (the study's directory, default results/study/NAME), ${python} and
-// ${picked.NAME}; `stanley study NAME seeds=0,1 jobs=2 dir=D` sets them. `--dry-run` lists each sweep's jobs
+// ${picked.NAME}; `stanley study NAME seeds=0,1 jobs=2 dir=D` sets them, and launcher=slurm launcher.KEY=V
+// go to every sweep. `--dry-run` lists each sweep's jobs
 // with a time estimate and each script's command, running nothing (a sweep after a pick is listed once the
 // pick has something to pick from). Run the same command again after an interruption: finished jobs are
 // skipped, interrupted ones resume from their checkpoints, reports are re-made.
