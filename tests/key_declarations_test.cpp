@@ -84,20 +84,24 @@ l: {type: real_list, length: "[2, 2]", range: "[-1, 1]", null_ok: "off", meaning
 f: {type: bool, meaning: m}
 g.h: {type: path, meaning: m}
 )y");
-  EXPECT_EQ(refusal(d, "{n: 1, x: 1.0e300, c: b, l: [-1, 1], f: true, g: {h: /tmp}}"), "");
-  EXPECT_EQ(refusal(d, "{n: 0}"), "n must be an integer in [1, 10] (got 0)");
-  EXPECT_EQ(refusal(d, "{n: 2.5}"), "n must be an integer in [1, 10] (got 2.5)");
-  EXPECT_EQ(refusal(d, "{x: 0}"), "x must be a number in (0, inf) (got 0)");
-  EXPECT_EQ(refusal(d, "{x: .nan}"), "x must be a number in (0, inf) (got .nan)");
-  EXPECT_EQ(refusal(d, "{x: .inf}"), "x must be a number in (0, inf) (got .inf)");
-  EXPECT_EQ(refusal(d, "{x: '5'}"), "x must be a number in (0, inf) (got 5)");  // a quoted value is a string
-  EXPECT_EQ(refusal(d, "{c: z}"), "c must be one of a, b (got z)");
-  EXPECT_EQ(refusal(d, "{l: [0]}"), "l must be a list of 2 numbers in [-1, 1] or null (off) (got [0])");
-  EXPECT_EQ(refusal(d, "{l: [0, 2]}"), "l must be a list of 2 numbers in [-1, 1] or null (off) (got [0, 2])");
-  EXPECT_EQ(refusal(d, "{l: null, f: false}"), "");
-  EXPECT_EQ(refusal(d, "{n: null}"), "n must be an integer in [1, 10] (got null)");
-  EXPECT_EQ(refusal(d, "{f: yes_please}"), "f must be true or false (got yes_please)");
-  EXPECT_EQ(refusal(d, "{g: 3}"), "g must be a map of its keys (got 3)");
+  // Each config beside the refusal it must get ("" : accepted).
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{n: 1, x: 1.0e300, c: b, l: [-1, 1], f: true, g: {h: /tmp}}", ""},
+      {"{n: 0}", "n must be an integer in [1, 10] (got 0)"},
+      {"{n: 2.5}", "n must be an integer in [1, 10] (got 2.5)"},
+      {"{x: 0}", "x must be a number in (0, inf) (got 0)"},
+      {"{x: .nan}", "x must be a number in (0, inf) (got .nan)"},
+      {"{x: .inf}", "x must be a number in (0, inf) (got .inf)"},
+      {"{x: '5'}", "x must be a number in (0, inf) (got 5)"},  // a quoted value is a string
+      {"{c: z}", "c must be one of a, b (got z)"},
+      {"{l: [0]}", "l must be a list of 2 numbers in [-1, 1] or null (off) (got [0])"},
+      {"{l: [0, 2]}", "l must be a list of 2 numbers in [-1, 1] or null (off) (got [0, 2])"},
+      {"{l: null, f: false}", ""},
+      {"{n: null}", "n must be an integer in [1, 10] (got null)"},
+      {"{f: yes_please}", "f must be true or false (got yes_please)"},
+      {"{g: 3}", "g must be a map of its keys (got 3)"},
+  };
+  for (const auto& [yaml, expected] : cases) EXPECT_EQ(refusal(d, yaml), expected) << yaml;
   EXPECT_EQ(refusal(d, "{nn: 3}").rfind("unknown config key 'nn'; closest: n", 0), 0u);
 }
 
