@@ -142,31 +142,9 @@ fmnist: app
 SCALE ?= small
 SEEDS ?= 0,1,2
 FIG4_SAMPLERS ?= langevin,stanley,mala,hmc,gd   # SCALE=paper
-# SCALE=small: each sampler tuned as the paper tuned its baselines (a grid per sampler, seed 0,
-# TUNE_ITERS iterations, best final fid_fmnist_train wins: analysis/pick_best.py), then the five at
-# their best over SEEDS for 5,000 iterations; K = 10 gradients per chain and iteration for all (HMC: 2
-# transitions x L = 5). STANLEY's grid has eq. (4) (γ <= 1) and the variant γ·s (gamma_times_s).
+# SCALE=small: the study configs/study/fig4_twin.yaml (each sampler tuned on a grid as the paper tuned its
+# baselines, then the five at their best over SEEDS, the reports, and K at one gradient budget), into FIG4_DIR.
 FIG4_DIR ?= results/fig4/small
-TUNE_ITERS ?= 500
-TWIN_ITERS := 5000
-# MALA and HMC run the first MH_ITERS iterations of the same TWIN_ITERS schedule: at the declared target
-# they learn next to nothing at any lr that does not run away (fig4_small_lr_grid.md) and cost up to
-# twice Langevin's time per iteration, and 5,000 for all five does not fit the figure's 3-hour budget.
-MH_ITERS ?= 2000
-# The tuning runs stop at TUNE_ITERS but follow the main runs' TWIN_ITERS learning-rate schedule
-# (train.lr_decay_iters), and pick_best passes over a finished point whose |d| is running away at its end.
-# MALA and HMC also get lower EBM learning rates: measured (seed 0, MALA s = 1, 2,000 iterations) their
-# energies run away at every lr, sooner the larger it is (lr 2e-5 stopped at 866; 1e-5 and 5e-6 reached
-# |d| 339 and 57 by 1,450; 2.5e-6 |d| 4.4); HMC s = 0.1 at 2,000: |d| 189, 28, 37, 9 for lr 2e-5, 1e-5,
-# 5e-6, 2.5e-6 (docs/figures/fig4_small_lr_grid.md).
-TUNED := sampler.step_size,sampler.th,sampler.gamma_times_s,sampler.n_steps,optim.lr
-TWIN_TUNE := 'sampler=zip(langevin,langevin,langevin,stanley,stanley,stanley,stanley,stanley,mala,mala,mala,mala,mala,hmc,hmc,hmc,hmc,hmc,gd,gd,gd)' \
-  'sampler.step_size=zip(2,4,8,2,2,4,4,8,0.1,1,4,1,1,0.01,0.1,1,0.1,0.1,2,4,8)' \
-  'sampler.th=zip(0.1,0.1,0.1,0.1,1,0.01,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1)' \
-  '++sampler.gamma_times_s=zip(false,false,false,false,false,true,true,true,false,false,false,false,false,false,false,false,false,false,false,false,false)' \
-  'sampler.n_steps=zip(10,10,10,10,10,10,10,10,10,10,10,10,10,2,2,2,2,2,10,10,10)' \
-  'optim.lr=zip(5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,1e-5,2.5e-6,5e-5,5e-5,5e-5,1e-5,2.5e-6,5e-5,5e-5,5e-5)' \
-  '++sampler.adapt_step=false'
 DEVICE ?= cuda
 # PAPER_SCALE=paper: the paper's settings as written; paper_stable: with the Fashion-MNIST twin's stabilisers
 # (configs/experiment/cifar10.yaml). DRY_RUN=1: list every job with its estimated GPU-hours, run nothing.
@@ -193,33 +171,7 @@ else ifeq ($(SCALE),paper)
 	    --title "Fig. 4 ($$exp)" --out results/figures/fig4_$$exp.png --report results/figures/fig4_$$exp.md; \
 	done
 else
-	@mkdir -p results/figures
-	$(STANLEY) run -m experiment=fmnist scale=twin $(TWIN_TUNE) train.iters=$(TUNE_ITERS) train.lr_decay_iters=$(TWIN_ITERS) eval.every=$(TUNE_ITERS) \
-	  'eval.protocols=[train]' seed=0 jobs=$(JOBS) run.dir=$(FIG4_DIR)/tune || true
-	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train --keys $(TUNED) \
-	  --order langevin,stanley,mala,hmc,gd --report results/figures/fig4_small_tune.md) && echo "best settings: $$best" && \
-	$(STANLEY) run -m experiment=fmnist scale=twin $$best \
-	  '++train.iters=zip($(TWIN_ITERS),$(TWIN_ITERS),$(MH_ITERS),$(MH_ITERS),$(TWIN_ITERS))' train.lr_decay_iters=$(TWIN_ITERS) \
-	  seed=$(SEEDS) jobs=$(JOBS) run.dir=$(FIG4_DIR)/main || true
-	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist_train --group sampler --samples \
-	  --title "Fig. 4 twin: Fashion-MNIST, chains as training runs them" --out results/figures/fig4_small.png \
-	  --report results/figures/fig4_small.md
-	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist --group sampler \
-	  --title "Fig. 4 twin: short-run from noise" --out results/figures/fig4_small_noise.png \
-	  --report results/figures/fig4_small_noise.md
-	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/main --metric fid_fmnist_train --group sampler --x grad_evals \
-	  --reach langevin --title "Fig. 4 twin against gradient evaluations" --out results/figures/fig4_small_grads.png \
-	  --report results/figures/fig4_small_grads.md
-	# The rebuttal's claim (fewer transitions): K at one gradient budget (M·K·iterations fixed), best
-	# settings. All zip() lists pair up, so each sampler's settings are repeated for the four Ks.
-	best=$$($(PYTHON) analysis/pick_best.py $(FIG4_DIR)/tune --metric fid_fmnist_train \
-	  --keys sampler.step_size,sampler.th,sampler.gamma_times_s --order langevin,stanley --repeat 4) && \
-	$(STANLEY) run -m experiment=fmnist scale=twin $$best 'sampler.n_steps=zip(5,10,20,40,5,10,20,40)' \
-	  'train.iters=zip(2000,1000,500,250,2000,1000,500,250)' eval.every=250 train.ckpt_every=250 seed=0 \
-	  jobs=$(JOBS) run.dir=$(FIG4_DIR)/k_budget || true
-	$(PYTHON) analysis/report_sweep.py $(FIG4_DIR)/k_budget --metric fid_fmnist_train --group sampler.n_steps \
-	  --x grad_evals --title "K at a fixed gradient budget (Fashion-MNIST twin)" \
-	  --out results/figures/fig4_small_k.png --report results/figures/fig4_small_k.md
+	$(STANLEY) study fig4_twin dir=$(FIG4_DIR) seeds=$(SEEDS) jobs=$(JOBS)
 endif
 
 # Paper Fig. 5: CelebA FID, the five samplers. SCALE=paper on a GPU (DATA_CELEBA, INCEPTION);

@@ -31,30 +31,6 @@ MAKE_VALUES = {"$(SEEDS)": "0,1,2", "$(JOBS)": "2", "$(FIG4_SAMPLERS)": "langevi
                "$(DATA_FLOWERS)": "/tmp/d", "$(DATA_CELEBA)": "/tmp/d", "$$root": "/tmp/d", "$$exp": "cifar10"}
 
 
-# What analysis/pick_best.py prints into $$best: its format, for the samplers of its --order (or
-# langevin,stanley), each repeated --repeat times, with a representative value per tuned --keys key.
-# `++` on every tuned key, because a key may belong to one sampler only (gamma_times_s: STANLEY's).
-TUNED_VALUE = {"sampler.step_size": "2", "sampler.th": "0.1", "sampler.gamma_times_s": "false",
-               "sampler.n_steps": "10", "optim.lr": "5e-05"}
-
-
-def picked(pick_best_line, values):
-    for k, v in values.items():
-        pick_best_line = pick_best_line.replace(k, v)
-
-    def option(name, default):
-        m = re.search(rf"--{name} ([^\s)]+)", pick_best_line)
-        return m.group(1) if m else default
-    samplers = [s for s in option("order", "langevin,stanley").split(",") for _ in range(int(option("repeat", "1")))]
-    keys = option("keys", "sampler.step_size,sampler.th,sampler.gamma_times_s")
-    out = [f"sampler=zip({','.join(samplers)})"]
-    for key in keys.split(","):
-        per = [("true" if s == "stanley" else "false") if key == "sampler.gamma_times_s" else TUNED_VALUE[key]
-               for s in samplers]
-        out.append(f"++{key}=zip({','.join(per)})")
-    return " ".join(out)
-
-
 def makefile_sweeps(makefile):
     """`$(STANLEY) run -m ...` lines of the Makefile, continuations joined, variables substituted
     (the Makefile's own `NAME := value` / `NAME ?= value` definitions first)."""
@@ -66,12 +42,7 @@ def makefile_sweeps(makefile):
             defined[f"$({m.group(1)})"] = m.group(2).split(" # ")[0].strip()
     defined.pop("$(STANLEY)", None)
     values = dict(defined, **MAKE_VALUES)
-    best = ""
     for line in joined.splitlines():
-        if "best=$$(" in line and "pick_best.py" in line:  # only its captured output feeds $$best
-            best = picked(line, values)
-        if "best=$$(" in line and "pick_per_arm.py" in line:  # its format: one zip element per arm
-            best = "sampler=zip(langevin,stanley) ++sampler.clip_fraction=zip(0,0.1) sampler.step_size=zip(0.14,0.28)"
         at = line.find("$(STANLEY) run -m")
         if at < 0:
             continue
@@ -82,7 +53,6 @@ def makefile_sweeps(makefile):
                 command = command.replace(k, v)
             if command == expanded:
                 break
-        command = command.replace("$$best", best)
         yield command.replace("$(STANLEY)", "build/stanley")
 
 
