@@ -189,11 +189,7 @@ else ifeq ($(SCALE),paper)
 	$(PYTHON) analysis/report_sweep.py results/fig5/$(PAPER_SCALE) --metric fid_inception --group sampler \
 	  --title "Fig. 5 (CelebA)" --out results/figures/fig5.png --report results/figures/fig5.md
 else
-	$(STANLEY) run -m experiment=fmnist scale=small 'sampler=zip(langevin,stanley,mala,hmc,gd)' \
-	  'sampler.n_steps=zip(40,40,40,8,40)' seed=0 jobs=$(JOBS) run.dir=results/fig5/small || true
-	$(PYTHON) analysis/report_sweep.py results/fig5/small --metric fid_fmnist --group sampler \
-	  --title "Fig. 5 stand-in: Fashion-MNIST, scale=small" --out results/figures/fig5_small.png \
-	  --report results/figures/fig5_small.md
+	$(STANLEY) study fig5_small dir=results/fig5/small jobs=$(JOBS)
 endif
 
 # Paper Fig. 6: inpainting, STANLEY vs Langevin: inpaint_psnr curves (grids under each run's samples/).
@@ -208,31 +204,13 @@ else ifeq ($(SCALE),paper)
 	$(PYTHON) analysis/report_sweep.py results/fig6/$(PAPER_SCALE) --metric inpaint_psnr --group sampler --higher-is-better \
 	  --title "Fig. 6 (CelebA inpainting)" --out results/figures/fig6.png --report results/figures/fig6.md
 else
-	$(STANLEY) run -m experiment=fmnist_inpaint scale=small sampler=langevin,stanley seed=$(SEEDS) jobs=$(JOBS) \
-	  run.dir=results/fig6/small || true
-	$(PYTHON) analysis/report_sweep.py results/fig6/small --metric inpaint_psnr --group sampler --higher-is-better \
-	  --title "Fig. 6 twin: Fashion-MNIST inpainting" --out results/figures/fig6_small.png --report results/figures/fig6_small.md
+	$(STANLEY) study fig6_small dir=results/fig6/small seeds=$(SEEDS) jobs=$(JOBS)
 endif
 
-# Ablations (CPU): STANLEY's th over a log grid (rings and fmnist), K per sampler against gradient
+# Ablations (CPU; the study configs/study/ablations.yaml): STANLEY's th over a log grid (rings and fmnist), K per sampler against gradient
 # evaluations (the rebuttal's claim that STANLEY needs fewer transitions), and STANLEY's γ variants.
 reproduce-ablations: app
-	$(STANLEY) run -m experiment=rings scale=small sampler=stanley 'sampler.th=0.01,0.03,0.1,0.3,1.0' seed=0 \
-	  jobs=$(JOBS) run.dir=results/ablations/th_rings || true
-	$(PYTHON) analysis/report_sweep.py results/ablations/th_rings --metric kl_samples --group sampler.th \
-	  --title "STANLEY th (rings)" --out results/figures/ablation_th_rings.png --report results/figures/ablation_th_rings.md
-	$(STANLEY) run -m experiment=fmnist scale=small sampler=stanley 'sampler.th=0.01,0.1,1.0' seed=0 \
-	  jobs=$(JOBS) run.dir=results/ablations/th_fmnist || true
-	$(PYTHON) analysis/report_sweep.py results/ablations/th_fmnist --metric fid_fmnist --group sampler.th \
-	  --title "STANLEY th (Fashion-MNIST)" --out results/figures/ablation_th_fmnist.png --report results/figures/ablation_th_fmnist.md
-	$(STANLEY) run -m experiment=fmnist scale=small sampler=langevin,stanley 'sampler.n_steps=5,10,20,40' seed=0 \
-	  jobs=$(JOBS) run.dir=results/ablations/k_fmnist || true
-	$(PYTHON) analysis/report_sweep.py results/ablations/k_fmnist --metric fid_fmnist --group sampler.n_steps --x grad_evals \
-	  --title "K: fid_fmnist against gradient evaluations" --out results/figures/ablation_k.png --report results/figures/ablation_k.md
-	$(STANLEY) run -m experiment=rings scale=small sampler=stanley 'sampler.gamma_at=previous_samples,chain_start,every_step' \
-	  'sampler.gamma_times_s=true,false' seed=$(SEEDS) jobs=$(JOBS) run.dir=results/ablations/gamma_rings || true
-	$(PYTHON) analysis/report_sweep.py results/ablations/gamma_rings --metric kl_samples --group label \
-	  --title "STANLEY γ variants (rings)" --out results/figures/ablation_gamma.png --report results/figures/ablation_gamma.md
+	$(STANLEY) study ablations dir=results/ablations seeds=$(SEEDS) jobs=$(JOBS)
 
 # Can an MH sampler train the Fig. 4 twin? MALA and HMC against the knobs that could rescue them, each
 # next to unadjusted Langevin at the same step and target (seed 0, then seeds 1-2 for the MALA and HMC
