@@ -12,7 +12,7 @@ all: build
 help:
 	@echo "make demo            install deps, build, train rings (scale=small) with langevin and stanley, plot"
 	@echo "make test            install deps, build, run the CTest suite"
-	@echo "make reproduce-fig1  paper-scale rings runs and results/figures/fig1.png"
+	@echo "make reproduce-fig1  paper-scale rings runs and results/fig1/fig1.png (study fig1)"
 	@echo "make fmnist          Fashion-MNIST EBM (scale=small, CPU minutes), Langevin and STANLEY, fid_fmnist curves"
 	@echo "make reproduce-fig4  FID curves of the five samplers over SEEDS (SCALE=small: Fashion-MNIST twin on CPU;"
 	@echo "                     SCALE=paper: CIFAR-10 and Flowers on a GPU, DATA_CIFAR10, DATA_FLOWERS, INCEPTION)"
@@ -110,19 +110,9 @@ demo: app
 		--every 1000 --out results/figures/demo_rings.png
 	@echo "figure: results/figures/demo_rings.png"
 
-# Paper Fig. 1: K=100, T=10,000, s=0.14 with our ε=0.3, Adam 1e-3 and STANLEY th=1.0 with γ ≤ s (the
-# paper's th=0.01 and eq. 4 without s diverge here: docs/samplers.md "Rings and th"). A run that diverges stops loudly; the figure still
-# shows what it reached.
+# Paper Fig. 1: the study configs/study/fig1.yaml (paper scale, Langevin and STANLEY side by side).
 reproduce-fig1: app
-	@mkdir -p results/fig1/$(STAMP)
-	$(STANLEY) run experiment=rings scale=paper sampler=langevin threads=1 run.dir=results/fig1/$(STAMP)/langevin & p1=$$!; \
-	$(STANLEY) run experiment=rings scale=paper sampler=stanley threads=1 run.dir=results/fig1/$(STAMP)/stanley & p2=$$!; \
-	wait $$p1; wait $$p2; true
-	@$(PYTHON) analysis/plot_rings.py results/fig1/$(STAMP)/langevin results/fig1/$(STAMP)/stanley \
-		--every 2000 --out results/figures/fig1.png
-	@echo "figure: results/figures/fig1.png"
-	@$(PYTHON) analysis/report_sweep.py results/fig1/$(STAMP)/langevin results/fig1/$(STAMP)/stanley --metric kl_samples \
-		--title "Fig. 1 (rings): kl_samples" --out results/figures/fig1_kl.png --report results/figures/fig1.md
+	$(STANLEY) study fig1 dir=results/fig1 seeds=0 jobs=2
 
 # Fashion-MNIST at scale=small: STANLEY then Langevin (each uses both cores), then the FID curves
 # and last sample grids. The feature network and reference statistics are built once, cached.
@@ -263,14 +253,7 @@ reproduce-twin-paired: app
 # Corollary 1 along training: eval.diagnose=true logs ESS per gradient, R-hat and the coupling rate ρ of
 # each sampler on the current model at every evaluation (rings, scale=small).
 reproduce-ergodicity: app
-	$(STANLEY) run -m experiment=rings scale=small sampler=langevin,stanley,mala,hmc eval.diagnose=true seed=0 \
-	  jobs=$(JOBS) run.dir=results/ergodicity/rings || true
-	for m in diag_ess_per_grad diag_rhat diag_rho diag_ksd; do \
-	  hib=$$( [ $$m = diag_ess_per_grad ] && echo --higher-is-better ); \
-	  $(PYTHON) analysis/report_sweep.py results/ergodicity/rings --metric $$m --group sampler $$hib \
-	    --title "$$m along training (rings)" --out results/figures/ergodicity_$$m.png \
-	    --report results/figures/ergodicity_$$m.md || true; \
-	done
+	$(STANLEY) study ergodicity dir=results/ergodicity seeds=0 jobs=$(JOBS)
 
 # On a GPU machine: scripts/build_cuda.sh builds $(GPU_BUILD) against python3's CUDA torch, then this runs every
 # experiment, sampler and precision on CUDA, a kill-and-resume, the iteration timings beside PyTorch-Python and
