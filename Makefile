@@ -210,34 +210,8 @@ reproduce-ablations: app
 # MALA's step adapted toward acceptance 0.574, and MALA K = 40 at lr 1e-5. Last, HMC with 8 transitions at
 # lr 2e-5 over seeds 0-2: at 5e-5 seeds 1-2 train and seed 0 runs away.
 MH_CHECK_DIR ?= results/mh_check
-MH_CHECK_RUN := experiment=fmnist scale=twin train.iters=1000 train.lr_decay_iters=5000 \
-  'eval.protocols=[train]' eval.every=500 jobs=$(JOBS)
-MH_CHECK_KEYS := sampler.step_size,sampler.n_steps,sampler.noise,train.init.bank_size,sampler.adapt_step,optim.lr,seed
 reproduce-mh-check: app
-	@mkdir -p results/figures
-	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(mala,mala,hmc,langevin,mala,langevin,mala,mala,langevin,mala,hmc,mala)' \
-	  'sampler.step_size=zip(1,2,0.1,1,1,1,1,1,0.01,0.01,0.1,1)' 'sampler.n_steps=zip(40,40,8,10,10,10,10,40,10,10,2,10)' \
-	  'sampler.noise=zip(0.01,0.01,0.01,0.01,0.1,0.1,0.01,0.01,1,1,0.1,0.01)' \
-	  'train.init.bank_size=zip(10000,10000,10000,10000,10000,10000,320,10000,10000,10000,10000,10000)' \
-	  '++optim.lr=zip(5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,5e-5,1e-5,5e-5,5e-5,5e-5,5e-5)' \
-	  '++sampler.adapt_step=zip(false,false,false,false,false,false,false,false,false,false,false,true)' \
-	  seed=0 run.dir=$(MH_CHECK_DIR)/seed0 || true
-	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(mala,mala,mala,mala,langevin,langevin)' 'sampler.step_size=zip(1,1,1,1,1,1)' \
-	  'sampler.n_steps=zip(40,10,10,10,10,10)' 'sampler.noise=zip(0.01,0.1,0.01,0.01,0.01,0.1)' \
-	  'train.init.bank_size=zip(10000,10000,320,10000,10000,10000)' '++sampler.adapt_step=zip(false,false,false,true,false,false)' \
-	  optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12 || true
-	$(STANLEY) run -m $(MH_CHECK_RUN) 'sampler=zip(hmc,hmc)' sampler.step_size=0.1 'sampler.n_steps=zip(8,2)' \
-	  'sampler.noise=zip(0.01,0.1)' '++sampler.adapt_step=false' optim.lr=5e-5 seed=1,2 run.dir=$(MH_CHECK_DIR)/seeds12_hmc || true
-	$(STANLEY) run -m $(MH_CHECK_RUN) sampler=hmc sampler.step_size=0.1 sampler.n_steps=8 sampler.noise=0.01 \
-	  '++sampler.adapt_step=false' optim.lr=2e-5 seed=0,1,2 run.dir=$(MH_CHECK_DIR)/hmc_lr2e5 || true
-	$(PYTHON) analysis/pick_best.py $(MH_CHECK_DIR)/seed0 $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc $(MH_CHECK_DIR)/hmc_lr2e5 --metric fid_fmnist_train \
-	  --keys $(MH_CHECK_KEYS) --order langevin,mala,hmc --report results/figures/fig4_small_mh_check.md > /dev/null
-	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seed0 --keys $(MH_CHECK_KEYS) \
-	  --title "MH samplers on the Fig. 4 twin (seed 0)" --out results/figures/fig4_small_mh_check.png
-	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/seeds12 $(MH_CHECK_DIR)/seeds12_hmc --keys $(MH_CHECK_KEYS) \
-	  --title "MH samplers on the Fig. 4 twin (seeds 1, 2)" --out results/figures/fig4_small_mh_check_seeds12.png
-	$(PYTHON) analysis/plot_health.py $(MH_CHECK_DIR)/hmc_lr2e5 --keys $(MH_CHECK_KEYS) \
-	  --title "HMC, 8 transitions, lr 2e-5 (seeds 0-2)" --out results/figures/fig4_small_mh_check_hmc_lr2e5.png
+	$(STANLEY) study mh_check dir=$(MH_CHECK_DIR) jobs=$(JOBS)
 
 # Studies (configs/study/NAME.yaml: sweeps, selection rules and reports as data; `stanley study NAME --dry-run`
 # lists them): the paper's claims on the rings and the Fig. 4 twin, over PAIRED_SEEDS compared seed by seed.
