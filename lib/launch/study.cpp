@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -58,6 +59,13 @@ std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
+}
+
+// The command line a shell would run for `argv`, as the study echoes it.
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& a : argv) line += (line.empty() ? "" : " ") + shell_quote(a);
+  return line;
 }
 
 struct Step {
@@ -124,8 +132,7 @@ std::vector<std::string> substitute(const std::vector<std::string>& args, const 
 
 // Runs a command line, echoing it; returns its exit status and (when `capture`) its standard output.
 int run_script(const std::vector<std::string>& argv, std::string* captured) {
-  std::string line;
-  for (const auto& a : argv) line += (line.empty() ? "" : " ") + shell_quote(a);
+  const std::string line = command_line(argv);
   fmt::print(stderr, "study: {}\n", line);
   std::fflush(nullptr);
   if (!captured) {
@@ -197,9 +204,7 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
       argv.insert(argv.begin(), vars["python"]);
     }
     if (dry_run) {
-      std::string line;
-      for (const auto& a : argv) line += (line.empty() ? "" : " ") + shell_quote(a);
-      fmt::print("step {}: {} {}\n", i + 1, step.kind, line);
+      fmt::print("step {}: {} {}\n", i + 1, step.kind, command_line(argv));
       if (step.kind == "pick") picks_pending = true;
       continue;
     }
