@@ -25,13 +25,7 @@ namespace {
 const fs::path kConfigs = fs::path(stanley::testing::source_dir()) / "configs";
 const std::vector<std::string> kTrialValues = {"0", "-1", "nan", "inf", "-inf", "1e300", "[]", "a_string"};
 
-std::vector<std::string> options_of(const std::string& group) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kConfigs / group))
-    if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> options_of(const std::string& group) { return list_options(kConfigs / group); }
 
 // The experiment's own scales: the names of its `scales:` block (base experiments included).
 std::vector<std::string> scales_of(const std::string& experiment) {

@@ -30,13 +30,6 @@ std::vector<std::string> list_dirs(const fs::path& dir) {
   return out;
 }
 
-std::vector<std::string> list_options(const fs::path& group_dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(group_dir))
-    if (e.is_regular_file() && e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // Ordered (group, option) pairs from a `defaults` list; `_self_` entries are ignored.
 std::vector<std::pair<std::string, std::string>> read_defaults(const YAML::Node& node, const fs::path& where) {
@@ -54,6 +47,15 @@ std::vector<std::pair<std::string, std::string>> read_defaults(const YAML::Node&
 }
 
 }  // namespace
+
+std::vector<std::string> list_options(const fs::path& group_dir) {
+  std::vector<std::string> out;
+  if (!fs::is_directory(group_dir)) return out;
+  for (const auto& e : fs::directory_iterator(group_dir))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std::string>& overrides) {
   const fs::path primary = config_dir / "config.yaml";

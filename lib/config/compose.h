@@ -27,6 +27,9 @@ struct ComposedConfig {
   std::vector<std::string> overrides;            // as given, for overrides.yaml
 };
 
+// The options of a group: the names of the YAML files in its folder, sorted (none if there is no folder).
+std::vector<std::string> list_options(const std::filesystem::path& group_dir);
+
 ComposedConfig compose_config(const std::filesystem::path& config_dir,
                               const std::vector<std::string>& overrides);
 

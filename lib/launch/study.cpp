@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "config/compose.h"
 #include "config/errors.h"
 #include "config/text_distance.h"
 #include "config/yaml_tree.h"
@@ -21,15 +22,6 @@ namespace stanley {
 namespace {
 
 const std::vector<std::string> kVariables = {"seeds", "jobs", "dir", "python"};
-
-std::vector<std::string> study_names(const fs::path& config_dir) {
-  std::vector<std::string> out;
-  if (fs::is_directory(config_dir / "study"))
-    for (const auto& e : fs::directory_iterator(config_dir / "study"))
-      if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // Words as a POSIX shell splits them (single and double quotes, no expansion): a pick script's output.
 std::vector<std::string> shell_words(const std::string& text) {
@@ -150,11 +142,11 @@ int run_script(const std::vector<std::string>& argv, std::string* captured) {
 }  // namespace
 
 int run_study(const fs::path& config_dir, const fs::path& source_dir, const std::vector<std::string>& args) {
-  if (args.empty()) throw UserError(fmt::format("study needs a name; studies: {}", fmt::join(study_names(config_dir), ", ")));
+  if (args.empty()) throw UserError(fmt::format("study needs a name; studies: {}", fmt::join(list_options(config_dir / "study"), ", ")));
   const std::string name = args[0];
   const fs::path file = config_dir / "study" / (name + ".yaml");
   if (!fs::exists(file))
-    throw UserError(fmt::format("no study '{}'{}", name, closest_hint(name, study_names(config_dir))));
+    throw UserError(fmt::format("no study '{}'{}", name, closest_hint(name, list_options(config_dir / "study"))));
   const char* python = std::getenv("STANLEY_PYTHON");
   std::map<std::string, std::string> vars = {{"seeds", "0,1,2,3,4"}, {"jobs", "1"}, {"dir", "results/study/" + name},
                                              {"python", python ? python : (fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")}};
