@@ -1,21 +1,22 @@
 // Whole pieces of a run: one EBM iteration (Algorithm 1: K sampler steps, a data batch, the
-// contrastive loss, one Adam step), FID at d = 2048, and reading Fashion-MNIST.
-// The iterations match bench/reference/*.py, the PyTorch-Python twins `make bench-compare` runs.
+// contrastive loss, one Adam step) as a run does it, FID at d = 2048, and reading Fashion-MNIST.
+// The iteration is the trainer's own (Trainer::iterate) on the run `stanley run OVERRIDES` assembles
+// (run/run_assembly.h); bench/reference/ebm_iteration.py is its PyTorch-Python twin for `make bench-compare`.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "bench_support.h"
 #include "data/idx.h"
-#include "data/rings.h"
 #include "metrics/feature_stats.h"
-#include "models/sampling_precision.h"
 #include "random/draws.h"
+#include "run/run_assembly.h"
 #include "runtime/blas_kernels.h"
+#include "config/errors.h"
 #include "training/generators.h"
-#include "training/optimizer.h"
 
 using namespace stanley;
 using namespace stanley::bench;
@@ -25,60 +26,70 @@ namespace {
 const char* kFmnistRoot = "/usr/share/datasets/fashion-mnist";
 
 struct Iteration {
-  std::string name, net, sampler, precision;
-  std::int64_t batch, n_steps;
-  int threads;
-  std::string net_overrides = "";  // "" : the experiment's (n_f 16 for the ConvNet)
-  std::vector<std::int64_t> image_shape = {1, 28, 28};
+  std::string name;                    // the benchmark's case name (bench/compare.py picks by it)
+  std::vector<std::string> overrides;  // `stanley run` overrides: what the run is
+  std::string precision = "fp32";      // fp32 | bf16 (precision=bf16 channels_last=true)
   std::string device = "cpu";
 };
 
 // The paper's CIFAR-10 iteration (5 conv 3x3 x 128 channels, M = 64, K = 100: ~16 TFLOP) on
 // STANLEY_BENCH_DEVICE (cpu, cuda, cuda:N), registered only when that variable is set: on this CPU one
-// iteration takes minutes.
+// iteration takes minutes. Its data: CIFAR-10's binary version under STANLEY_BENCH_CIFAR10 (default
+// data/cifar10, as configs/data/cifar10.yaml).
 const char* paper_device() { return std::getenv("STANLEY_BENCH_DEVICE"); }
 
-// Data for the iteration: the rings sampler, or uniform noise images standing in for Fashion-MNIST
-// batches (the arithmetic is the same; data loading is measured on its own below).
-torch::Tensor data_batch(const Iteration& it, RingsDataset& rings, at::Generator& gen, const torch::Device& device) {
-  if (it.net == "toy_mlp") return rings.batch(it.batch, gen, device);
-  std::vector<std::int64_t> shape{it.batch};
-  shape.insert(shape.end(), it.image_shape.begin(), it.image_shape.end());
-  return draw::uniform(shape, gen, torch::TensorOptions(torch::kFloat32).device(device)) * 2 - 1;
+std::vector<std::string> run_overrides(const Iteration& it) {
+  std::vector<std::string> o = it.overrides;
+  o.push_back("device=" + it.device);
+  if (it.precision == "bf16") {
+    o.push_back("precision=bf16");
+    o.push_back("channels_last=true");
+  } else {
+    o.push_back("precision=fp32");
+  }
+  return o;
+}
+
+// One assembled run per case, kept across Google Benchmark's calls of a case (it calls a case again
+// until MinTime is reached): the dataset is read once and training simply goes on.
+struct AssembledCase {
+  RunAssembly run;
+  RunGenerators gens;
+  std::int64_t iteration = 0;
+};
+
+AssembledCase& assembled(const Iteration& it, const Config& cfg) {
+  static std::map<std::string, std::unique_ptr<AssembledCase>> cases;
+  std::string key;
+  for (const auto& o : run_overrides(it)) key += o + " ";
+  auto found = cases.find(key);
+  if (found == cases.end()) {
+    const torch::Device device(it.device);
+    auto made = std::make_unique<AssembledCase>(
+        AssembledCase{assemble_run(cfg, device), RunGenerators(cfg.get<std::int64_t>("seed"), device)});
+    found = cases.emplace(key, std::move(made)).first;
+  }
+  return *found->second;
 }
 
 void ebm_iteration(benchmark::State& state, const Iteration& it) {
-  prepare_threads(it.threads);
-  const bool toy = it.net == "toy_mlp";
-  const std::vector<std::int64_t> shape = toy ? std::vector<std::int64_t>{2} : it.image_shape;
-  const torch::Device device(it.device);
-  const std::string net_overrides = !it.net_overrides.empty() ? it.net_overrides : toy ? "{}" : "{n_f: 16}";
-  EnergyPtr net = build_net(it.net, shape, net_overrides);
-  net->to(device);
-  EnergyPtr sampled = sampling_view(state, net, it.net, shape, net_overrides, it.precision, device);
-  if (!sampled) return;
-  auto twin = std::dynamic_pointer_cast<SamplingPrecisionEnergy>(sampled);
-  SamplerPtr sampler = build_sampler(it.sampler, toy ? "{step_size: 0.14, noise: 1.0}" : "{step_size: 2.0, noise: 0.01}");
-  auto optimizer = make_optimizer(Config(YAML::Load("{name: adam, lr: 1.0e-4, betas: [0.9, 0.999], weight_decay: 0.0}"), "optim"),
-                                  net->parameters());
-  RingsDataset rings({1, 2, 3, 4}, 0.15);
-  at::Generator gen = make_generator(device, 0);
-  const auto chain = torch::TensorOptions(torch::kFloat32).device(device);
-  std::vector<std::int64_t> z_shape{it.batch};
-  z_shape.insert(z_shape.end(), shape.begin(), shape.end());
-  for (auto _ : state) {
-    if (twin) twin->sync();
-    const torch::Tensor z0 = toy ? draw::normal(z_shape, gen, chain) : draw::uniform(z_shape, gen, chain) * 2 - 1;
-    torch::Tensor z = sampler->sample(*sampled, z0, it.n_steps, gen, nullptr);
-    const torch::Tensor x = data_batch(it, rings, gen, device);
-    torch::Tensor loss = net->forward(z.detach()).mean() - net->forward(x).mean();
-    optimizer->zero_grad();
-    loss.backward();
-    optimizer->step();
-    benchmark::DoNotOptimize(loss.item<float>());  // the one host read of an iteration, as the trainer's
+  if (!precision_available(state, it.precision)) return;
+  try {
+    const Config cfg = compose_run(run_overrides(it));
+    prepare_threads(cfg.get<int>("threads"));
+    AssembledCase& c = assembled(it, cfg);
+    const torch::Device device(it.device);
+    for (auto _ : state) {
+      const torch::Tensor stats = c.run.trainer->iterate(++c.iteration, c.gens, device);
+      benchmark::DoNotOptimize(stats[0].item<float>());  // the one host read of an iteration, as the trainer's
+    }
+    state.SetItemsProcessed(state.iterations());
+    state.counters["threads"] = cfg.get<int>("threads");
+    state.counters["M"] = static_cast<double>(cfg.get<std::int64_t>("train.batch"));
+    state.counters["K"] = static_cast<double>(cfg.get<std::int64_t>("sampler.n_steps"));
+  } catch (const UserError& e) {  // e.g. no dataset where the config expects it: the line names the path
+    state.SkipWithError(e.what());
   }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["threads"] = it.threads;
 }
 
 // Fréchet distance between two sets of 5,000 features of dimension 2,048 (Inception's pool3 size):
@@ -119,28 +130,40 @@ void draw_batches(benchmark::State& state) {
 }
 
 void register_all() {
+  const std::vector<std::string> rings{"experiment=rings", "scale=small", "threads=1"};   // M = 100, K = 100
+  const std::vector<std::string> fmnist{"experiment=fmnist", "scale=small", "threads=2"}; // M = 64, K = 40, n_f = 16
+  const std::vector<std::string> twin{"experiment=fmnist", "scale=twin", "threads=1"};    // M = 32, K = 10
+  auto with = [](std::vector<std::string> base, std::initializer_list<std::string> more) {
+    base.insert(base.end(), more);
+    return base;
+  };
   std::vector<Iteration> iterations{
-      {"rings", "toy_mlp", "langevin", "fp32", 100, 100, 1},
-      {"rings", "toy_mlp", "stanley", "fp32", 100, 100, 1},
+      {"rings", with(rings, {"sampler=langevin"})},
+      {"rings", with(rings, {"sampler=stanley"})},
       // The same iteration through autograd (what sampling did before the hand-written gradient).
-      {"rings_autograd", "toy_mlp", "langevin", "fp32", 100, 100, 1, "{analytic_grad: false}"},
-      {"fmnist", "vanilla_net", "langevin", "fp32", 64, 40, 2},
-      {"fmnist", "vanilla_net", "langevin", "bf16", 64, 40, 2},
-      {"fmnist_twin", "vanilla_net", "langevin", "fp32", 32, 10, 1},
-      {"fmnist_twin", "vanilla_net", "langevin", "bf16", 32, 10, 1}};
+      {"rings_autograd", with(rings, {"sampler=langevin", "model.analytic_grad=false"})},
+      {"fmnist", with(fmnist, {"sampler=langevin"})},
+      {"fmnist", with(fmnist, {"sampler=langevin"}), "bf16"},
+      {"fmnist_twin", with(twin, {"sampler=langevin"})},
+      {"fmnist_twin", with(twin, {"sampler=langevin"}), "bf16"}};
   if (const char* device = paper_device()) {
-    for (const char* precision : {"fp32", "bf16"}) {
-      Iteration paper{"cifar10_paper", "conv_stack", "langevin", precision, 64, 100, 2,
-                      "{channels: [128, 128, 128, 128, 128]}", {3, 32, 32}, device};
-      iterations.push_back(paper);
-    }
+    const char* root = std::getenv("STANLEY_BENCH_CIFAR10");
+    for (const char* precision : {"fp32", "bf16"})
+      iterations.push_back({"cifar10_paper",
+                            {"experiment=cifar10", "scale=paper", "sampler=langevin", "threads=2",
+                             fmt::format("data.root={}", root ? root : "data/cifar10")},
+                            precision, device});
   }
-  for (const auto& it : iterations)
-    benchmark::RegisterBenchmark(fmt::format("ebm_iteration/{}/{}/M{}/K{}/{}{}", it.name, it.sampler, it.batch, it.n_steps,
+  for (const auto& it : iterations) {
+    // The name from the composed run, so it says what was measured (bench/compare.py selects by it).
+    const Config cfg = compose_run(run_overrides(it));
+    benchmark::RegisterBenchmark(fmt::format("ebm_iteration/{}/{}/M{}/K{}/{}{}", it.name, cfg.get<std::string>("sampler.name"),
+                                             cfg.get<std::int64_t>("train.batch"), cfg.get<std::int64_t>("sampler.n_steps"),
                                              it.precision, it.device == "cpu" ? "" : "/" + it.device).c_str(),
                                  [it](benchmark::State& st) { ebm_iteration(st, it); })
         ->Unit(benchmark::kMillisecond)
         ->MinTime(1.0);
+  }
   benchmark::RegisterBenchmark("fid/d2048/n5000", fid_2048)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("data/fmnist/decode_idx", load_fmnist)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("data/batch/b64", draw_batches)->Unit(benchmark::kMicrosecond);

@@ -27,12 +27,14 @@ void transition(benchmark::State& state, const Case& c) {
   const int threads = c.px == 0 ? 1 : 2;
   prepare_threads(threads);
   const std::vector<std::int64_t> shape = c.px == 0 ? std::vector<std::int64_t>{2} : std::vector<std::int64_t>{1, c.px, c.px};
-  const std::string net_overrides = c.net == "vanilla_net" ? "{n_f: 16}" : "{}";
+  const std::vector<std::string> net_overrides = c.net == "vanilla_net" ? std::vector<std::string>{"n_f=16"}
+                                                                        : std::vector<std::string>{};
   EnergyPtr net = build_net(c.net, shape, net_overrides);
   EnergyPtr sampled = sampling_view(state, net, c.net, shape, net_overrides, c.precision);
   if (!sampled) return;
   // HMC: one leapfrog step per transition here, so every sampler's item is one gradient evaluation.
-  SamplerPtr sampler = build_sampler(c.sampler, c.sampler == "hmc" ? "{n_leapfrog: 1, noise: 0.01}" : "{noise: 0.01}");
+  SamplerPtr sampler = build_sampler(c.sampler, c.sampler == "hmc" ? std::vector<std::string>{"n_leapfrog=1", "noise=0.01"}
+                                                                   : std::vector<std::string>{"noise=0.01"});
   FrozenParameters frozen(*net);
   at::Generator gen = make_generator(torch::kCPU, 0);
   std::vector<std::int64_t> z_shape{c.batch};

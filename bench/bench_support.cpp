@@ -1,5 +1,11 @@
 #include "bench_support.h"
 
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "config/compose.h"
 #include "models/sampling_precision.h"
 #include "runtime/blas_kernels.h"
 #include "runtime/host_allocator.h"
@@ -7,23 +13,28 @@
 namespace stanley::bench {
 namespace {
 
-YAML::Node load_with(const std::string& file, const std::string& overrides) {
-  YAML::Node node = YAML::LoadFile(std::string(STANLEY_SOURCE_DIR) + "/configs/" + file);
-  for (const auto& kv : YAML::Load(overrides)) node[kv.first.as<std::string>()] = kv.second;
-  return node;
-}
+std::filesystem::path config_dir() { return std::filesystem::path(STANLEY_SOURCE_DIR) / "configs"; }
 
 }  // namespace
 
-EnergyPtr build_net(const std::string& name, const std::vector<std::int64_t>& sample_shape,
-                    const std::string& overrides) {
-  return make_energy(Config(load_with("model/" + name + ".yaml", overrides), "model"), sample_shape);
+Config compose_run(std::vector<std::string> overrides) {
+  // As `stanley` does: configs name shipped files (the frozen fid_fmnist network) through this variable.
+  setenv("STANLEY_SOURCE_DIR", STANLEY_SOURCE_DIR, /*overwrite=*/0);
+  overrides.insert(overrides.begin(), fmt::format("run.root={}/results", STANLEY_SOURCE_DIR));
+  return Config(compose_config(config_dir(), overrides).root);
 }
 
-SamplerPtr build_sampler(const std::string& name, const std::string& overrides) {
-  YAML::Node node = load_with("sampler/" + name + ".yaml", overrides);
-  if (node["adapt_step"]) node["adapt_step"] = false;
-  return make_sampler(Config(node, "sampler"));
+EnergyPtr build_net(const std::string& name, const std::vector<std::int64_t>& sample_shape,
+                    const std::vector<std::string>& overrides) {
+  return make_energy(compose_group(config_dir(), "model", name, overrides), sample_shape);
+}
+
+SamplerPtr build_sampler(const std::string& name, const std::vector<std::string>& overrides) {
+  const Config plain = compose_group(config_dir(), "sampler", name, overrides);
+  if (!plain.has("adapt_step")) return make_sampler(plain);
+  std::vector<std::string> fixed = overrides;
+  fixed.push_back("adapt_step=false");
+  return make_sampler(compose_group(config_dir(), "sampler", name, fixed));
 }
 
 int run_benchmarks(int argc, char** argv, void (*register_all)()) {
@@ -32,7 +43,7 @@ int run_benchmarks(int argc, char** argv, void (*register_all)()) {
   register_all();
   benchmark::Initialize(&argc, argv);
   benchmark::AddCustomContext("blas_core", blas_core());
-  benchmark::AddCustomContext("freed_memory", kept ? "kept (io/host_allocator.h)" : "glibc default");
+  benchmark::AddCustomContext("freed_memory", kept ? "kept (runtime/host_allocator.h)" : "glibc default");
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
@@ -44,19 +55,21 @@ void prepare_threads(int threads) {
   torch::manual_seed(0);
 }
 
+bool precision_available(benchmark::State& state, const std::string& precision) {
+  if (precision.rfind("bf16", 0) != 0 || cpu_has_avx512_bf16()) return true;
+  state.SkipWithError("no AVX512-BF16 on this CPU");
+  return false;
+}
+
 EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std::string& name,
-                        const std::vector<std::int64_t>& sample_shape, const std::string& overrides,
-                        const std::string& precision, const torch::Device& device) {
+                        const std::vector<std::int64_t>& sample_shape, const std::vector<std::string>& overrides,
+                        const std::string& precision) {
   if (precision == "fp32") return net;
-  const bool bf16 = precision.rfind("bf16", 0) == 0;
-  if (bf16 && !cpu_has_avx512_bf16()) {
-    state.SkipWithError("no AVX512-BF16 on this CPU");
-    return nullptr;
-  }
+  if (!precision_available(state, precision)) return nullptr;
   // "bf16" is the suite's bf16 setting (with channels-last); "bf16_nchw" and "fp32_cl" take one change each.
+  const bool bf16 = precision.rfind("bf16", 0) == 0;
   const bool channels_last = precision != "bf16_nchw";
   EnergyPtr twin = build_net(name, sample_shape, overrides);
-  twin->to(device);
   return std::make_shared<SamplingPrecisionEnergy>(net, twin,
                                                    SamplingPrecision{bf16 ? torch::kBFloat16 : torch::kFloat32, channels_last});
 }

@@ -1,26 +1,33 @@
 #!/usr/bin/env python3
 """The EBM iterations of bench/bench_pipeline.cpp in PyTorch-Python (Debian's python3-torch: the same
-libtorch): K Langevin steps from noise through autograd, a data batch, the contrastive loss, one Adam
-step. Prints the mean seconds per iteration over --seconds of work as JSON.
+libtorch), as the runs they time do them (configs/experiment/*.yaml at the case's scale): chain starts
+(uniform noise; the twin's persistent bank with 5% restarts), K Langevin steps through autograd, the
+twin's clamp, a data batch (real Fashion-MNIST images with σ = 0.03 noise, or the rings), the
+contrastive loss (the twin's energy L2), one Adam step. Prints the mean seconds per iteration over
+--seconds of work as JSON.
 cifar10_paper is the paper's CIFAR-10 iteration (5 conv 3x3 x 128 channels, ReLU, linear head; M = 64,
 K = 100), for a GPU (--device cuda; --bf16 runs the net under autocast, as a Python user would).
 
 usage: ebm_iteration.py rings|fmnist|fmnist_twin|cifar10_paper [--seconds 3] [--device cpu|cuda] [--bf16]
 """
 import argparse
+import gzip
 import json
 import math
 import time
 
+import numpy as np
+
 import torch
 import torch.nn as nn
 
-CASES = {  # name: (batch M, steps K, threads), as bench_pipeline.cpp
+CASES = {  # name: (batch M, steps K, threads), as bench_pipeline.cpp composes them
     "rings": (100, 100, 1),
     "fmnist": (64, 40, 2),
     "fmnist_twin": (32, 10, 1),
-    "cifar10_paper": (64, 100, 1),
+    "cifar10_paper": (64, 100, 2),
 }
+FMNIST = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 
 
 def toy_mlp():
@@ -52,6 +59,13 @@ def rings_batch(m):
     return torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], 1)
 
 
+def fmnist_images():
+    """Fashion-MNIST's training images in [-1, 1], as the suite's dataset holds them."""
+    with gzip.open(FMNIST) as f:
+        raw = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
+    return torch.from_numpy(raw.copy()).float() / 127.5 - 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("case", choices=sorted(CASES))
@@ -65,28 +79,55 @@ def main():
     torch.manual_seed(0)
     toy = a.case == "rings"
     paper = a.case == "cifar10_paper"
+    twin = a.case == "fmnist_twin"
     net = (toy_mlp() if toy else conv_stack() if paper else vanilla_net()).to(dev)
-    step, noise = (0.14, 1.0) if toy else (2.0, 0.01)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+    step, noise = (0.14, 0.3) if toy else (2.0, 0.01)
+    lr = 1e-3 if toy else 5e-5 if twin else 1e-4
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
     shape = (m, 2) if toy else (m, 3, 32, 32) if paper else (m, 1, 28, 28)
+    low = 4.6 if toy else 1.0
+    images = None if toy or paper else fmnist_images().to(dev)
+    bank = torch.rand((10000,) + shape[1:], device=dev) * 2 - 1 if twin else None
     autocast = torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=a.bf16)
 
     def f(x):
         with autocast:
             return net(x).float()
 
+    def starts():
+        fresh = (torch.rand(shape, device=dev) * 2 - 1) * low
+        if bank is None:
+            return fresh, None
+        slots = torch.randint(10000, (m,), device=dev)
+        restart = (torch.rand(m, device=dev) < 0.05).reshape(-1, 1, 1, 1)
+        return torch.where(restart, fresh, bank.index_select(0, slots)), slots
+
+    def data():
+        if toy:
+            return rings_batch(m).to(dev)
+        if paper:
+            return torch.rand(shape, device=dev) * 2 - 1
+        idx = torch.randint(images.shape[0], (m,), device=dev)
+        return images.index_select(0, idx) + 0.03 * torch.randn(shape, device=dev)
+
     def iteration():
         for p in net.parameters():
             p.requires_grad_(False)
-        z = torch.randn(shape, device=dev) if toy else torch.rand(shape, device=dev) * 2 - 1
+        z, slots = starts()
         for _ in range(k):
             z = z.detach().requires_grad_(True)
             grad, = torch.autograd.grad(f(z).sum(), z)
             z = z + 0.5 * step * grad + math.sqrt(step) * noise * torch.randn_like(z)
         for p in net.parameters():
             p.requires_grad_(True)
-        x = rings_batch(m).to(dev) if toy else torch.rand(shape, device=dev) * 2 - 1
-        loss = f(z.detach()).mean() - f(x).mean()
+        z = z.detach()
+        if twin:
+            z = z.clamp(-1, 1)
+            bank.index_copy_(0, slots, z)
+        f_data, f_neg = f(data()), f(z)
+        loss = f_neg.mean() - f_data.mean()
+        if twin:
+            loss = loss + 1e-3 * (f_data.pow(2).mean() + f_neg.pow(2).mean())
         opt.zero_grad()
         loss.backward()
         opt.step()

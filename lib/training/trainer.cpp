@@ -82,6 +82,31 @@ EnergyModel& Trainer::sampling_model() {
   return *sampling_;
 }
 
+torch::Tensor Trainer::iterate(std::int64_t it, RunGenerators& gens, const torch::Device& device, ChainTrace* trace) {
+  // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
+  torch::Tensor z0 = init_.start(s_.batch, data_.sample_shape(), gens.starts, device);
+  torch::Tensor z = sampler_.sample(sampling_model(), z0, s_.n_steps, gens.chains, trace);
+  if (s_.clamp) z = z.clamp(s_.clamp->first, s_.clamp->second);
+  init_.finish(z);
+  if (negatives_hook_) negatives_hook_(it, z);
+  torch::Tensor x = data_.batch(s_.batch, gens.data, device);
+  // Line 6-7: ascend mean f(x) − mean f(z).
+  torch::Tensor f_data = model_->forward(x);
+  torch::Tensor f_neg = model_->forward(z.detach());
+  torch::Tensor loss = f_neg.mean() - f_data.mean();
+  if (s_.energy_l2 > 0) loss = loss + s_.energy_l2 * (f_data.pow(2).mean() + f_neg.pow(2).mean());
+  optimizer_->zero_grad();
+  loss.backward();
+  if (s_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), s_.grad_clip);
+  if (s_.has_lr_schedule()) {
+    const double lr = s_.learning_rate(base_lr_, it);
+    for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+  }
+  optimizer_->step();
+  sampling_stale_ = true;
+  return torch::stack({loss.detach(), f_data.detach().mean(), f_neg.detach().mean()});
+}
+
 void Trainer::set_evaluator(Evaluator evaluator, std::string headline_metric) {
   evaluator_ = std::move(evaluator);
   headline_ = std::move(headline_metric);
@@ -190,7 +215,6 @@ void Trainer::run(RunContext& ctx) {
     evaluate(ctx, 0);  // eval.every=0 turns evaluation off, the iteration-0 one included
   }
   model_->train();
-  const auto shape = data_.sample_shape();
   Progress progress("train", s_.iters, start);
   auto t_log = std::chrono::steady_clock::now();
   std::int64_t it_log = start;
@@ -199,29 +223,7 @@ void Trainer::run(RunContext& ctx) {
   for (std::int64_t it = start + 1; it <= s_.iters; ++it) {
     const bool log_now = it % s_.log_every == 0;
     ChainTrace trace;
-    // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
-    torch::Tensor z0 = init_.start(s_.batch, shape, ctx.gens.starts, ctx.device);
-    torch::Tensor z = sampler_.sample(sampling_model(), z0, s_.n_steps, ctx.gens.chains, log_now ? &trace : nullptr);
-    if (s_.clamp) z = z.clamp(s_.clamp->first, s_.clamp->second);
-    init_.finish(z);
-    if (negatives_hook_) negatives_hook_(it, z);
-    torch::Tensor x = data_.batch(s_.batch, ctx.gens.data, ctx.device);
-    // Line 6-7: ascend mean f(x) − mean f(z).
-    torch::Tensor f_data = model_->forward(x);
-    torch::Tensor f_neg = model_->forward(z.detach());
-    torch::Tensor loss = f_neg.mean() - f_data.mean();
-    if (s_.energy_l2 > 0) loss = loss + s_.energy_l2 * (f_data.pow(2).mean() + f_neg.pow(2).mean());
-    optimizer_->zero_grad();
-    loss.backward();
-    if (s_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), s_.grad_clip);
-    if (s_.has_lr_schedule()) {
-      const double lr = s_.learning_rate(base_lr_, it);
-      for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
-    }
-    optimizer_->step();
-    sampling_stale_ = true;
-
-    const auto stats = torch::stack({loss.detach(), f_data.detach().mean(), f_neg.detach().mean()}).cpu();
+    const auto stats = iterate(it, ctx.gens, ctx.device, log_now ? &trace : nullptr).cpu();
     const double l = stats[0].item<double>(), fd = stats[1].item<double>(), fn = stats[2].item<double>();
     if (!std::isfinite(l) || !std::isfinite(fd) || !std::isfinite(fn) || std::abs(fd) > s_.max_abs_energy ||
         std::abs(fn) > s_.max_abs_energy) {

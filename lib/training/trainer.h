@@ -71,6 +71,10 @@ class Trainer {
   }
   // Trains to settings.iters, resuming from ctx.resume_checkpoint when set.
   void run(RunContext& ctx);
+  // One iteration `it` (1-based) of Algorithm 1, lines 2-7: the chains' starts, K sampler steps, a data
+  // batch, the contrastive loss, one optimizer step; no host read, logging, evaluation or checkpoint.
+  // `run` repeats it; bench_pipeline times it. Returns [loss, mean f(data), mean f(negatives)] on `device`.
+  torch::Tensor iterate(std::int64_t it, RunGenerators& gens, const torch::Device& device, ChainTrace* trace = nullptr);
   // Where training's chains start (holds the persistent bank).
   const ChainInit& chain_init() const { return init_; }
   // Sampling through a reduced-precision twin of the model (precision=bf16, channels_last).
