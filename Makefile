@@ -141,59 +141,34 @@ DEVICE ?= cuda
 # (configs/experiment/cifar10.yaml). DRY_RUN=1: list every job with its estimated GPU-hours, run nothing.
 PAPER_SCALE ?= paper
 DRY_RUN ?=
+PAPER_DRY_RUN = $(if $(DRY_RUN),--dry-run)
 DATA_CIFAR10 ?= data/cifar10
 DATA_FLOWERS ?= data/flowers102
 INCEPTION ?=
 reproduce-fig4: app
-ifeq ($(SCALE)$(if $(DRY_RUN),dry),paperdry)
-	for exp in cifar10 flowers; do \
-	  $(STANLEY) run -m experiment=$$exp scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
-	    run.dir=results/fig4/$(PAPER_SCALE)_$$exp --dry-run || exit 1; \
-	done
-else ifeq ($(SCALE),paper)
-	@test -n "$(INCEPTION)" || { echo "reproduce-fig4: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
-	@test -d "$(DATA_CIFAR10)" || { echo "reproduce-fig4: no CIFAR-10 at $(DATA_CIFAR10) (expects cifar-10-batches-bin/; set DATA_CIFAR10)"; exit 2; }
-	@test -d "$(DATA_FLOWERS)" || { echo "reproduce-fig4: no Flowers 102 at $(DATA_FLOWERS) (expects jpg/; set DATA_FLOWERS)"; exit 2; }
-	for exp in cifar10 flowers; do \
-	  root=$$( [ $$exp = cifar10 ] && echo $(DATA_CIFAR10) || echo $(DATA_FLOWERS) ); \
-	  $(STANLEY) run -m experiment=$$exp scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
-	    data.root=$$root features.inception.path=$(INCEPTION) run.dir=results/fig4/$(PAPER_SCALE)_$$exp || true; \
-	  $(PYTHON) analysis/report_sweep.py results/fig4/$(PAPER_SCALE)_$$exp --metric fid_inception --group sampler \
-	    --title "Fig. 4 ($$exp)" --out results/figures/fig4_$$exp.png --report results/figures/fig4_$$exp.md; \
-	done
+ifeq ($(SCALE),paper)
+	$(STANLEY) study fig4_paper dir=results/fig4/$(PAPER_SCALE) seeds=$(SEEDS) jobs=$(JOBS) scale=$(PAPER_SCALE) device=$(DEVICE) \
+	  samplers=$(FIG4_SAMPLERS) cifar10=$(DATA_CIFAR10) flowers=$(DATA_FLOWERS) $(if $(INCEPTION),inception=$(INCEPTION)) $(PAPER_DRY_RUN)
 else
 	$(STANLEY) study fig4_twin dir=$(FIG4_DIR) seeds=$(SEEDS) jobs=$(JOBS)
 endif
 
-# Paper Fig. 5: CelebA FID, the five samplers. SCALE=paper on a GPU (DATA_CELEBA, INCEPTION);
+# Paper Fig. 5: CelebA FID, the five samplers. SCALE=paper on a GPU (study fig5_paper: DATA_CELEBA, INCEPTION);
 # SCALE=small: its CPU stand-in, Fashion-MNIST at scale=small (400 iterations), one seed per sampler.
 DATA_CELEBA ?= data/celeba
 reproduce-fig5: app
-ifeq ($(SCALE)$(if $(DRY_RUN),dry),paperdry)
-	$(STANLEY) run -m experiment=celeba scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
-	  run.dir=results/fig5/$(PAPER_SCALE) --dry-run
-else ifeq ($(SCALE),paper)
-	@test -n "$(INCEPTION)" || { echo "reproduce-fig5: set INCEPTION=path/to/inception-2015-12-05.pt (README: Image experiments)"; exit 2; }
-	@test -d "$(DATA_CELEBA)" || { echo "reproduce-fig5: no CelebA at $(DATA_CELEBA) (expects img_align_celeba/ and list_eval_partition.txt; set DATA_CELEBA)"; exit 2; }
-	$(STANLEY) run -m experiment=celeba scale=$(PAPER_SCALE) sampler=$(FIG4_SAMPLERS) seed=$(SEEDS) device=$(DEVICE) \
-	  data.root=$(DATA_CELEBA) features.inception.path=$(INCEPTION) run.dir=results/fig5/$(PAPER_SCALE) || true
-	$(PYTHON) analysis/report_sweep.py results/fig5/$(PAPER_SCALE) --metric fid_inception --group sampler \
-	  --title "Fig. 5 (CelebA)" --out results/figures/fig5.png --report results/figures/fig5.md
+ifeq ($(SCALE),paper)
+	$(STANLEY) study fig5_paper dir=results/fig5/$(PAPER_SCALE) seeds=$(SEEDS) jobs=$(JOBS) scale=$(PAPER_SCALE) device=$(DEVICE) \
+	  samplers=$(FIG4_SAMPLERS) celeba=$(DATA_CELEBA) $(if $(INCEPTION),inception=$(INCEPTION)) $(PAPER_DRY_RUN)
 else
 	$(STANLEY) study fig5_small dir=results/fig5/small jobs=$(JOBS)
 endif
 
 # Paper Fig. 6: inpainting, STANLEY vs Langevin: inpaint_psnr curves (grids under each run's samples/).
 reproduce-fig6: app
-ifeq ($(SCALE)$(if $(DRY_RUN),dry),paperdry)
-	$(STANLEY) run -m experiment=celeba_inpaint scale=$(PAPER_SCALE) sampler=langevin,stanley seed=$(SEEDS) device=$(DEVICE) \
-	  run.dir=results/fig6/$(PAPER_SCALE) --dry-run
-else ifeq ($(SCALE),paper)
-	@test -d "$(DATA_CELEBA)" || { echo "reproduce-fig6: no CelebA at $(DATA_CELEBA) (set DATA_CELEBA)"; exit 2; }
-	$(STANLEY) run -m experiment=celeba_inpaint scale=$(PAPER_SCALE) sampler=langevin,stanley seed=$(SEEDS) device=$(DEVICE) \
-	  data.root=$(DATA_CELEBA) run.dir=results/fig6/$(PAPER_SCALE) || true
-	$(PYTHON) analysis/report_sweep.py results/fig6/$(PAPER_SCALE) --metric inpaint_psnr --group sampler --higher-is-better \
-	  --title "Fig. 6 (CelebA inpainting)" --out results/figures/fig6.png --report results/figures/fig6.md
+ifeq ($(SCALE),paper)
+	$(STANLEY) study fig6_paper dir=results/fig6/$(PAPER_SCALE) seeds=$(SEEDS) jobs=$(JOBS) scale=$(PAPER_SCALE) device=$(DEVICE) \
+	  celeba=$(DATA_CELEBA) $(PAPER_DRY_RUN)
 else
 	$(STANLEY) study fig6_small dir=results/fig6/small seeds=$(SEEDS) jobs=$(JOBS)
 endif

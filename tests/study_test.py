@@ -1,5 +1,7 @@
 """`stanley study`: the smoke study runs its tuning sweep, pick, main sweep and report; run again it redoes no
-finished job; every shipped study lists its jobs with --dry-run; a mistyped name is one line, exit 2.
+finished job; every shipped study lists its jobs with --dry-run; a mistyped name is one line, exit 2; a
+study's own params reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before
+anything runs.
 usage: study_test.py STANLEY"""
 import os
 import subprocess
@@ -38,7 +40,22 @@ def main():
     bad = run("study", "rings_pared")
     if bad.returncode != 2 or len(bad.stderr.strip().splitlines()) != 1 or "rings_paired" not in bad.stderr:
         failures.append(f"mistyped name: exit {bad.returncode}: {bad.stderr}")
-    print("\n".join(failures) or "study: smoke study ran, reran, dry runs listed, bad name refused")
+    with tempfile.TemporaryDirectory() as tmp:
+        listed_jobs = run("study", "fig6_paper", "--dry-run", f"celeba={tmp}/faces", "device=cpu", "seeds=7")
+        if listed_jobs.returncode != 0 or f"data.root={tmp}/faces" not in listed_jobs.stdout or \
+                "device=cpu" not in listed_jobs.stdout or "seed=7" not in listed_jobs.stdout:
+            failures.append(f"params did not reach the dry run's jobs: {listed_jobs.stdout[-800:]} {listed_jobs.stderr[-300:]}")
+        missing = run("study", "fig6_paper", f"celeba={tmp}/faces", f"dir={tmp}/out")
+        if missing.returncode != 2 or len(missing.stderr.strip().splitlines()) != 1 or f"{tmp}/faces" not in missing.stderr \
+                or os.path.exists(f"{tmp}/out"):
+            failures.append(f"missing data path: exit {missing.returncode}: {missing.stderr}")
+        no_weights = run("study", "fig5_paper", f"celeba={tmp}", f"dir={tmp}/out")
+        if no_weights.returncode != 2 or "inception" not in no_weights.stderr or os.path.exists(f"{tmp}/out"):
+            failures.append(f"param without a value: exit {no_weights.returncode}: {no_weights.stderr}")
+        typo = run("study", "fig6_paper", "celba=/x")
+        if typo.returncode != 2 or len(typo.stderr.strip().splitlines()) != 1 or "closest: celeba" not in typo.stderr:
+            failures.append(f"mistyped param: exit {typo.returncode}: {typo.stderr}")
+    print("\n".join(failures) or "study: smoke study ran, reran, dry runs listed, bad name refused, params checked")
     sys.exit(1 if failures else 0)
 
 

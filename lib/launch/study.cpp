@@ -23,6 +23,14 @@ namespace {
 
 const std::vector<std::string> kVariables = {"seeds", "jobs", "dir", "python"};
 
+// A study's own parameter (its `params:` block): set on the command line as NAME=VALUE, used as ${NAME}.
+struct Param {
+  std::string name, value;  // value: the default until the command line sets it ("" for null)
+  std::string meaning;
+  std::string needs;        // non-empty: a path that must exist before anything runs; what it should hold
+  bool required = false;    // a value must be given (no default)
+};
+
 // Words as a POSIX shell splits them (single and double quotes, no expansion): a pick script's output.
 std::vector<std::string> shell_words(const std::string& text) {
   std::vector<std::string> out;
@@ -66,8 +74,41 @@ struct Step {
   std::string dir, name;          // sweep's folder; pick's name
 };
 
-std::vector<Step> read_steps(const fs::path& file) {
-  const YAML::Node root = load_yaml_file(file);
+std::vector<Param> read_params(const fs::path& file, const YAML::Node& root) {
+  std::vector<Param> out;
+  const YAML::Node params = root["params"];
+  if (!params) return out;
+  if (!params.IsMap()) throw UserError(fmt::format("{}: `params` maps each name to {{default, meaning, exists}}", file.string()));
+  for (const auto& kv : params) {
+    Param p;
+    p.name = kv.first.as<std::string>();
+    if (std::find(kVariables.begin(), kVariables.end(), p.name) != kVariables.end())
+      throw UserError(fmt::format("{}: param '{}' would hide the study variable of that name", file.string(), p.name));
+    if (!kv.second.IsMap()) throw UserError(fmt::format("{}: param '{}' takes {{default, meaning, exists}}", file.string(), p.name));
+    for (const auto& field : kv.second) {
+      const std::string key = field.first.as<std::string>();
+      if (key == "default") p.value = field.second.IsNull() ? "" : field.second.as<std::string>();
+      else if (key == "meaning") p.meaning = field.second.as<std::string>();
+      else if (key == "exists") p.needs = field.second.as<std::string>();
+      else throw UserError(fmt::format("{}: param '{}': unknown field '{}' (default, meaning, exists)", file.string(), p.name, key));
+    }
+    p.required = p.value.empty();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Before anything runs: every param has a value, and every path param names something that exists.
+void check_params(const std::string& study, const std::vector<Param>& params) {
+  for (const auto& p : params) {
+    if (p.value.empty())
+      throw UserError(fmt::format("study {} needs {}=... ({})", study, p.name, p.meaning.empty() ? p.needs : p.meaning));
+    if (!p.needs.empty() && !fs::exists(p.value))
+      throw UserError(fmt::format("study {}: no {} at {} (set {}=PATH)", study, p.needs, p.value, p.name));
+  }
+}
+
+std::vector<Step> read_steps(const fs::path& file, const YAML::Node& root) {
   const YAML::Node steps = child_of(root, "steps");
   if (!steps.IsSequence() || steps.size() == 0) throw UserError(fmt::format("{}: `steps` must be a non-empty list", file.string()));
   std::vector<Step> out;
@@ -113,7 +154,11 @@ std::vector<std::string> substitute(const std::vector<std::string>& args, const 
       const auto end = s.find('}', at);
       if (end == std::string::npos) throw UserError(fmt::format("{}: unclosed ${{ in '{}'", where, a));
       const std::string name = s.substr(at + 2, end - at - 2);
-      if (!vars.count(name)) throw UserError(fmt::format("{}: unknown variable ${{{}}}{}", where, name, closest_hint(name, kVariables)));
+      if (!vars.count(name)) {
+        std::vector<std::string> known;
+        for (const auto& kv : vars) known.push_back(kv.first);
+        throw UserError(fmt::format("{}: unknown variable ${{{}}}{}", where, name, closest_hint(name, known)));
+      }
       s.replace(at, end - at + 1, vars.at(name));
       at += vars.at(name).size();
     }
@@ -150,6 +195,10 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
   const char* python = std::getenv("STANLEY_PYTHON");
   std::map<std::string, std::string> vars = {{"seeds", "0,1,2,3,4"}, {"jobs", "1"}, {"dir", "results/study/" + name},
                                              {"python", python ? python : (fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")}};
+  const YAML::Node root = load_yaml_file(file);
+  std::vector<Param> params = read_params(file, root);
+  std::vector<std::string> settable = kVariables;
+  for (const auto& p : params) settable.push_back(p.name);
   bool dry_run = false;
   std::vector<std::string> launcher;  // launcher=slurm, launcher.partition=P: handed to every sweep
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -163,12 +212,21 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
     }
     const auto eq = args[i].find('=');
     const std::string key = args[i].substr(0, eq);
-    if (eq == std::string::npos || std::find(kVariables.begin(), kVariables.end(), key) == kVariables.end())
-      throw UserError(fmt::format("study takes NAME [--dry-run] [seeds=..] [jobs=N] [dir=D] [python=P] [launcher=slurm launcher.KEY=V] (got '{}'){}",
-                                  args[i], closest_hint(key, kVariables)));
-    vars[key] = args[i].substr(eq + 1);
+    if (eq == std::string::npos || std::find(settable.begin(), settable.end(), key) == settable.end()) {
+      std::string own;
+      for (const auto& p : params) own += fmt::format(" [{}=..]", p.name);
+      throw UserError(fmt::format("study {} takes [--dry-run] [seeds=..] [jobs=N] [dir=D] [python=P]{} [launcher=slurm launcher.KEY=V] (got '{}'){}",
+                                  name, own, args[i], closest_hint(key, settable)));
+    }
+    const std::string value = args[i].substr(eq + 1);
+    auto param = std::find_if(params.begin(), params.end(), [&](const Param& p) { return p.name == key; });
+    if (param != params.end()) param->value = value;
+    else vars[key] = value;
   }
-  const std::vector<Step> steps = read_steps(file);
+  // A dry run lists what would run without the data and weights it needs.
+  if (!dry_run) check_params(name, params);
+  for (const auto& p : params) vars[p.name] = p.value.empty() ? "<" + p.name + ">" : p.value;
+  const std::vector<Step> steps = read_steps(file, root);
   int failed_sweeps = 0;
   bool picks_pending = false;
   for (std::size_t i = 0; i < steps.size(); ++i) {

@@ -5,9 +5,13 @@
 //   - pick: [script, args...]        a Python selection rule (analysis/pick_*.py); its printed overrides
 //     name: best                     become ${picked.best} in later steps (one list element, split as a shell would)
 //   - report: [script, args...]      a Python report or figure (analysis/*.py)
-// Values may name ${seeds}, ${jobs}, ${dir} (the study's directory, default results/study/NAME), ${python} and
-// ${picked.NAME}; `stanley study NAME seeds=0,1 jobs=2 dir=D` sets them, and launcher=slurm launcher.KEY=V
-// go to every sweep. `--dry-run` lists each sweep's jobs
+// Values may name ${seeds}, ${jobs}, ${dir} (the study's directory, default results/study/NAME), ${python},
+// ${picked.NAME} and the study's own params; `stanley study NAME seeds=0,1 jobs=2 dir=D` sets them, and
+// launcher=slurm launcher.KEY=V go to every sweep. A study's `params:` block declares its own settings:
+//   params:
+//     cifar10: {default: data/cifar10, exists: "CIFAR-10 (cifar-10-batches-bin/)"}   a path that must exist
+//     inception: {default: null, meaning: "the Inception-v3 TorchScript file"}      no default: must be given
+// checked before anything runs (not in a dry run), each refusal one line naming the param. `--dry-run` lists each sweep's jobs
 // with a time estimate and each script's command, running nothing (a sweep after a pick is listed once the
 // pick has something to pick from). Run the same command again after an interruption: finished jobs are
 // skipped, interrupted ones resume from their checkpoints, reports are re-made.
