@@ -4,8 +4,10 @@ batches, chain starts and noise), so the difference of two samplers on one seed 
 seed's luck than the difference of their means over seeds. For each sampler against the baseline, at
 each iteration asked for (and within each value of --group-key): the per-seed differences, their mean
 with a paired-t 95% interval, the Wilcoxon signed-rank p, how many seeds favour the sampler, and beside
-them the unpaired (Welch) 95% interval of the same difference of means. The report records the command,
-the runs' commit, the date and the machine.
+them the unpaired (Welch) 95% interval of the same difference of means. A run that diverged is an
+outcome, not a gap: the report lists every arm's diverged seeds and where they stopped, and compares each
+iteration over the seeds on which both arms got there (the seeds column says how many of how many).
+The report records the command, the runs' commit, the date and the machine.
 
 usage: paired_report.py SWEEP_DIR|RUN_DIR... --metric kl_samples --baseline langevin
                         [--at 500,1000,2000] [--group-key sampler.n_steps] [--label-key sampler.clip_fraction]
@@ -25,7 +27,7 @@ from runs import config_value, provenance, read_attr, run_config, run_dirs, seri
 
 
 def load(paths, metric, group_key, label_key=""):
-    """{(group, sampler): {seed: (steps, values)}}."""
+    """{(group, sampler): {seed: (steps, values, status)}}."""
     table = collections.defaultdict(dict)
     for d in run_dirs(paths):
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
@@ -38,12 +40,12 @@ def load(paths, metric, group_key, label_key=""):
             label = read_attr(f, "sampler")
             if label_key:
                 label += f" {label_key.split('.')[-1]}={config_value(cfg, label_key)}"
-            table[(group, label)][seed] = (np.asarray(steps), np.asarray(values, float))
+            table[(group, label)][seed] = (np.asarray(steps), np.asarray(values, float), read_attr(f, "status", "?"))
     return table
 
 
 def value_at(run, it):
-    steps, values = run
+    steps, values = run[0], run[1]
     hit = np.nonzero(steps == it)[0]
     return values[hit[0]] if len(hit) else None
 
@@ -68,6 +70,21 @@ def compare(x, y):
     lo_u, hi_u = welch_interval(x, y)
     return dict(n=n, mean=d.mean(), lo=d.mean() - h, hi=d.mean() + h, p_wilcoxon=p_w, lo_u=lo_u, hi_u=hi_u,
                 wins=int(np.sum(d < 0)), losses=int(np.sum(d > 0)))
+
+
+def diverged(run):
+    return run[2].startswith("diverged")
+
+
+def stopped_table(table, group_key):
+    """Markdown lines: per arm, the seeds whose run diverged and the last iteration each logged."""
+    lines = []
+    for (g, sampler), runs in sorted(table.items(), key=lambda kv: str(kv[0])):
+        bad = [f"seed {s} (last logged {int(r[0].max())})" for s, r in sorted(runs.items()) if diverged(r)]
+        where = (f"{group_key} = {g}, " if group_key else "")
+        lines.append(f"| {where}{sampler} | {len(bad)} of {len(runs)} | {', '.join(bad) or '—'} |")
+    return ["", "Runs that diverged (stopped loudly; a diverged seed leaves the comparison from its last logged "
+            "iteration on):", "", "| arm | diverged | seeds |", "| --- | --- | --- |"] + lines
 
 
 def main():
@@ -104,29 +121,42 @@ def main():
         for (gg, sampler), runs in sorted(table.items(), key=lambda kv: str(kv[0])):
             if gg != g or sampler == base_label:
                 continue
-            seeds = sorted(set(runs) & set(base))
-            if len(seeds) < 2:
+            seeds_all = sorted(set(runs) & set(base))
+            if len(seeds_all) < 2:
                 continue
-            common = set.intersection(*(set(runs[s][0].tolist()) & set(base[s][0].tolist()) for s in seeds))
-            its = [int(x) for x in a.at.split(",")] if a.at else [max(common)]
+            if a.at:
+                its = [int(x) for x in a.at.split(",")]
+            else:  # the last iteration every finished pair logged
+                done = [s for s in seeds_all if not diverged(runs[s]) and not diverged(base[s])] or seeds_all
+                its = [max(set.intersection(*(set(runs[s][0].tolist()) & set(base[s][0].tolist()) for s in done)))]
             for it in its:
-                if it not in common:
+                seeds = [s for s in seeds_all if value_at(runs[s], it) is not None and value_at(base[s], it) is not None]
+                where = (f"{a.group_key} = {g}, " if a.group_key else "") + f"iteration {it}"
+                if len(seeds) < 2 and not any(diverged(runs[s]) or diverged(base[s]) for s in seeds_all):
+                    continue  # an iteration these runs do not log
+                if len(seeds) < 2:
+                    lines.append("| " + (f"{g} | " if a.group_key else "") + f"{sampler} | {it} | {len(seeds)} of "
+                                 f"{len(seeds_all)} | | | | | | | |")
+                    verdicts.append(f"- {where}: {sampler}: fewer than 2 seeds with both runs there; nothing to compare.")
                     continue
                 x = np.array([value_at(runs[s], it) for s in seeds]) * sign
                 y = np.array([value_at(base[s], it) for s in seeds]) * sign
                 c = compare(x, y)
                 ratio = (c["hi_u"] - c["lo_u"]) / (c["hi"] - c["lo"]) if c["hi"] > c["lo"] else float("inf")
                 lines.append("| " + (f"{g} | " if a.group_key else "") +
-                             f"{sampler} | {it} | {c['n']} | {sign * y.mean():.4g} | {c['mean']:+.4g} | "
+                             f"{sampler} | {it} | {c['n']}{'' if c['n'] == len(seeds_all) else f' of {len(seeds_all)}'} | {sign * y.mean():.4g} | {c['mean']:+.4g} | "
                              f"[{c['lo']:+.4g}, {c['hi']:+.4g}] | {c['p_wilcoxon']:.3g} | {c['wins']} / {c['losses']} | "
                              f"[{c['lo_u']:+.4g}, {c['hi_u']:+.4g}] | {ratio:.2f} |")
-                where = (f"{a.group_key} = {g}, " if a.group_key else "") + f"iteration {it}"
+                if c["n"] < len(seeds_all):
+                    where += f" (the {c['n']} seeds on which both got there)"
                 if c["hi"] < 0:
                     verdicts.append(f"- {where}: **{sampler} better** than {a.baseline} (paired CI below 0).")
                 elif c["lo"] > 0:
                     verdicts.append(f"- {where}: **{sampler} worse** than {a.baseline} (paired CI above 0).")
                 else:
                     verdicts.append(f"- {where}: {sampler}: no difference from {a.baseline} resolved (paired CI spans 0).")
+    if any(diverged(r) for runs in table.values() for r in runs.values()):
+        lines += stopped_table(table, a.group_key)
     lines += ["", "Verdicts (95%, paired; with 5 seeds the two-sided Wilcoxon p cannot fall below 0.0625):"] + verdicts
     text = "\n".join(lines) + "\n"
     print(text)

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """CTest paired_report: analysis/paired_report.py on synthetic runs whose seeds move the metric by ±10
 and whose sampler difference is −1 on every seed: the paired interval must exclude 0 and say so, while
-the unpaired interval over the same runs spans 0; a difference of 0 must not be called."""
+the unpaired interval over the same runs spans 0; a difference of 0 must not be called. A third arm
+diverges on one seed after iteration 500: it is listed with where it stopped, and compared at 1,000 over
+the other seeds only, saying so."""
 import os
 import subprocess
 import sys
@@ -18,14 +20,15 @@ from fake_runs import fake_sweep  # noqa: E402
 SCRIPT = os.path.join(HERE, "..", "analysis", "paired_report.py")
 
 
-def run(path, sampler, seed, values):
+def run(path, sampler, seed, values, status="finished"):
     os.makedirs(path)
     with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
+        f.attrs["status"] = status
         f.attrs["config"] = yaml.safe_dump({"seed": seed, "sampler": {"name": sampler}})
         f.attrs["sampler"] = sampler
         f.attrs["seed"] = seed
         f.attrs["git_sha"] = "abc1234"
-        f["scalars/kl/step"] = np.array([500, 1000])
+        f["scalars/kl/step"] = np.array([500, 1000][:len(values)])
         f["scalars/kl/value"] = np.asarray(values, float)
 
 
@@ -45,9 +48,17 @@ def main():
             run(os.path.join(sweep, str(job)), "langevin", seed, [20 + luck, 20 + luck])
             # iteration 500: 1 lower on every seed (± 0.05); iteration 1000: the same as the baseline
             run(os.path.join(sweep, str(job + 1)), "stanley", seed, [19 + luck + 0.05 * rng.standard_normal(), 20 + luck])
-            job += 2
+            # gd: 2 higher everywhere; seed 0 diverged after iteration 500
+            gd = [22 + luck] if seed == 0 else [22 + luck, 22 + luck + 0.05 * rng.standard_normal()]
+            run(os.path.join(sweep, str(job + 2)), "gd", seed, gd, "diverged: iteration 612" if seed == 0 else "finished")
+            job += 3
         text = report(sweep)
-        rows = [line for line in text.splitlines() if line.startswith("| stanley |")]
+        assert "| gd | 1 of 6 | seed 0 (last logged 500) |" in text, text
+        gd_rows = [line for line in text.splitlines() if line.startswith("| gd | 1000 | 5 of 6 |")]
+        assert len(gd_rows) == 1, text
+        assert "iteration 1000 (the 5 seeds on which both got there): **gd worse**" in text, text
+        assert "| stanley | 1 of 6 |" not in text and "| stanley | 0 of 6 | — |" in text, text
+        rows = [line for line in text.splitlines() if line.startswith(("| stanley | 500 |", "| stanley | 1000 |"))]
         assert len(rows) == 2, text
         cells = [c.strip() for c in rows[0].split("|")]
         lo, hi = (float(x) for x in cells[6].strip("[]").split(","))
