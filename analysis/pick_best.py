@@ -86,7 +86,7 @@ def main():
         args.append(f"++{k}=zip({','.join(override_text(best[s]['setting'][i]) for s in rows_out)})")
     print(" ".join(args))
 
-    if a.report:
+    if a.report and not os.environ.get("STANLEY_STUDY_DRY_RUN"):  # a study's dry run writes nothing
         lines = [f"# Tuning grid: {' '.join(a.sweep)}", "",
                  *provenance("analysis/pick_best.py", run_dirs(a.sweep)), "",
                  f"Each sampler's "

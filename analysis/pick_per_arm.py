@@ -10,6 +10,7 @@ usage: pick_per_arm.py TUNE_SWEEP_DIR --metric kl_samples --arm sampler.clip_fra
 import argparse
 import collections
 import os
+import sys
 
 import h5py
 
@@ -50,12 +51,14 @@ def main():
             final = f"{r['final']:.4g}" if r["final"] is not None else "—"
             status = r["status"].split(":")[0] + (f" ({r['status'].split(':')[1].strip()})" if ":" in r["status"] else "")
             rows.append(f"| {arm[0]} | {arm[1]} | {' | '.join(str(v) for v in r['settings'])} | {final}{star} | {status} |")
+    if not winners:  # a sweep after this pick would have nothing to run
+        sys.exit(f"pick_per_arm: no finished run logged {a.metric} under {' '.join(a.paths)}")
     order = [arm for arm in sorted(winners, key=lambda x: (x[0] != "langevin", str(x[1])))]
     out = [f"sampler=zip({','.join(arm[0] for arm in order)})",
            f"++{a.arm}=zip({','.join(str(arm[1] if arm[1] is not None else 0) for arm in order)})"]
     for i, k in enumerate(keys):
         out.append(f"{k}=zip({','.join(str(winners[arm][i]) for arm in order)})")
-    if a.report:
+    if a.report and not os.environ.get("STANLEY_STUDY_DRY_RUN"):  # a study's dry run writes nothing
         with open(a.report, "w") as f:
             f.write("\n".join(rows) + "\n")
     print(" ".join(f"'{o}'" for o in out))

@@ -1,5 +1,6 @@
 """`stanley study`: the smoke study runs its tuning sweep, pick, main sweep and report; run again it redoes no
-finished job; every shipped study lists its jobs with --dry-run; a mistyped name is one line, exit 2; a
+finished job; its dry run then lists the sweep after the pick (picking from the finished runs, writing
+nothing); every shipped study lists its jobs with --dry-run; a mistyped name is one line, exit 2; a
 study's own params reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before
 anything runs.
 usage: study_test.py STANLEY"""
@@ -30,6 +31,12 @@ def main():
         again = run("study", "smoke", f"dir={tmp}/s", "seeds=0,1", "jobs=2")
         if again.returncode != 0 or again.stderr.count("continuing (") != 2:
             failures.append(f"rerun did not continue both sweeps: {again.stderr[-1500:]}")
+        before = os.stat(f"{tmp}/s/tune.md").st_mtime_ns if os.path.exists(f"{tmp}/s/tune.md") else None
+        dry = run("study", "smoke", f"dir={tmp}/s", "seeds=0,1", "--dry-run")
+        if dry.returncode != 0 or "picked now" not in dry.stdout or "listed once" in dry.stdout:
+            failures.append(f"the dry run did not list the sweep after the pick: {dry.stdout[-1500:]}")
+        if before is not None and os.stat(f"{tmp}/s/tune.md").st_mtime_ns != before:
+            failures.append("the dry run rewrote the pick's report")
     listed = run("study").stderr.split("studies: ")[-1].strip().split(", ")  # every shipped study
     if len(listed) < 3:
         failures.append(f"studies listed: {listed}")

@@ -167,10 +167,19 @@ std::vector<std::string> substitute(const std::vector<std::string>& args, const 
   return out;
 }
 
-// Runs a command line, echoing it; returns its exit status and (when `capture`) its standard output.
-int run_script(const std::vector<std::string>& argv, std::string* captured) {
-  const std::string line = command_line(argv);
-  fmt::print(stderr, "study: {}\n", line);
+// A pick script's answer: the last line of its output.
+std::string last_line(std::string out) {
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  const auto last = out.rfind('\n');
+  return last == std::string::npos ? out : out.substr(last + 1);
+}
+
+// Runs a command line, echoing it unless `quiet` (its standard error then goes nowhere); returns its exit
+// status and (when `capture`) its standard output.
+int run_script(const std::vector<std::string>& argv, std::string* captured, bool quiet = false) {
+  std::string line = command_line(argv);
+  if (!quiet) fmt::print(stderr, "study: {}\n", line);
+  else line += " 2>/dev/null";
   std::fflush(nullptr);
   if (!captured) {
     const int status = std::system(line.c_str());
@@ -234,7 +243,7 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
     const std::string where = fmt::format("{} step {}", file.string(), i + 1);
     if (step.kind == "sweep") {
       if (dry_run && picks_pending) {
-        fmt::print("step {}: sweep into {}/{}: listed once the pick before it has run\n", i + 1, vars["dir"], step.dir);
+        fmt::print("step {}: sweep into {}/{}: listed once the pick before it has runs to pick from\n", i + 1, vars["dir"], step.dir);
         continue;
       }
       std::vector<std::string> sweep = substitute(step.args, vars, where);
@@ -255,16 +264,31 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
     }
     if (dry_run) {
       fmt::print("step {}: {} {}\n", i + 1, step.kind, command_line(argv));
-      if (step.kind == "pick") picks_pending = true;
+      if (step.kind == "pick") {
+        // The rule is run on what its sweeps hold so far, writing nothing (the pick scripts leave out
+        // --report under STANLEY_STUDY_DRY_RUN) and reading runs still being written; without runs to
+        // pick from, the sweeps after it are listed once it can.
+        setenv("STANLEY_STUDY_DRY_RUN", "1", 1);
+        setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
+        std::string out;
+        const int rc = run_script(argv, &out, /*quiet=*/true);
+        unsetenv("STANLEY_STUDY_DRY_RUN");
+        const std::string picked = last_line(out);
+        if (rc == 0 && !picked.empty()) {
+          vars["picked." + step.name] = picked;
+          fmt::print("step {}: picked now (from the runs finished so far; the study picks again after its sweeps): {}\n",
+                     i + 1, picked);
+        } else {
+          picks_pending = true;
+        }
+      }
       continue;
     }
     std::string out;
     const int rc = run_script(argv, step.kind == "pick" ? &out : nullptr);
     if (rc != 0) throw UserError(fmt::format("{}: {} exited {}", where, argv.size() > 1 ? argv[1] : argv[0], rc));
     if (step.kind == "pick") {
-      while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-      const auto last = out.rfind('\n');
-      vars["picked." + step.name] = last == std::string::npos ? out : out.substr(last + 1);
+      vars["picked." + step.name] = last_line(out);
       fmt::print(stderr, "study {}: picked {}: {}\n", name, step.name, vars["picked." + step.name]);
     }
   }

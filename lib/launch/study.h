@@ -12,8 +12,9 @@
 //     cifar10: {default: data/cifar10, exists: "CIFAR-10 (cifar-10-batches-bin/)"}   a path that must exist
 //     inception: {default: null, meaning: "the Inception-v3 TorchScript file"}      no default: must be given
 // checked before anything runs (not in a dry run), each refusal one line naming the param. `--dry-run` lists each sweep's jobs
-// with a time estimate and each script's command, running nothing (a sweep after a pick is listed once the
-// pick has something to pick from). Run the same command again after an interruption: finished jobs are
+// with a time estimate and each script's command, writing nothing: a pick is run on the runs its sweeps
+// hold so far (its report not written) so the sweeps after it can be listed; with nothing to pick from yet
+// they are listed once there is. Run the same command again after an interruption: finished jobs are
 // skipped, interrupted ones resume from their checkpoints, reports are re-made.
 
 #include <filesystem>
