@@ -10,7 +10,7 @@ iteration over the seeds on which both arms got there (the seeds column says how
 The report records the command, the runs' commit, the date and the machine.
 
 usage: paired_report.py SWEEP_DIR|RUN_DIR... --metric kl_samples --baseline langevin
-                        [--at 500,1000,2000] [--group-key sampler.n_steps] [--label-key sampler.clip_fraction]
+                        [--at 500,1000,2000] [--group-key sampler.n_steps] [--label-key sampler.clip_fraction[,sampler.step_size]]
                         [--higher-is-better]
                         [--report report.md] [--title T]
 """
@@ -38,8 +38,8 @@ def load(paths, metric, group_key, label_key=""):
             group = config_value(cfg, group_key) if group_key else ""
             seed = int(f.attrs.get("seed", config_value(cfg, "seed") or 0))
             label = read_attr(f, "sampler")
-            if label_key:
-                label += f" {label_key.split('.')[-1]}={config_value(cfg, label_key)}"
+            for key in filter(None, label_key.split(",")):
+                label += f" {key.split('.')[-1]}={config_value(cfg, key)}"
             table[(group, label)][seed] = (np.asarray(steps), np.asarray(values, float), read_attr(f, "status", "?"))
     return table
 
@@ -94,7 +94,7 @@ def main():
     ap.add_argument("--baseline", default="langevin")
     ap.add_argument("--at", default="", help="iterations (comma-separated); default: the last one all runs logged")
     ap.add_argument("--group-key", default="", help="a dotted config key: one comparison per value (sampler.n_steps)")
-    ap.add_argument("--label-key", default="", help="a dotted key whose value tells arms of one sampler apart")
+    ap.add_argument("--label-key", default="", help="dotted keys (comma-separated) whose values tell arms of one sampler apart")
     ap.add_argument("--higher-is-better", action="store_true")
     ap.add_argument("--report", default="")
     ap.add_argument("--title", default="")
