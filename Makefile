@@ -22,7 +22,7 @@ help:
 	@echo "make reproduce-mh-check  can MALA/HMC train the Fig. 4 twin? more steps, persistent chains, warmer targets"
 	@echo "make reproduce-rings-paired  rings over 5 paired seeds: Fig. 1 early, K at one budget, clip fraction (~35 min)"
 	@echo "make reproduce-twin-paired   Fig. 4 twin main comparison (langevin, stanley, gd) over 5 paired seeds (~2 h)"
-	@echo "make reproduce-twin-clip  STANLEY's clip fraction q in {0, 0.01, 0.1, 0.3, 0.5} on the twin, paired (~5.5 h)"
+	@echo "make reproduce-twin-clip  STANLEY's clip fraction q in {0, 0.01, 0.1, 0.3, 0.5} on the twin, paired (~7 h)"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
 	@echo "make gpu-check       on a GPU machine after scripts/build_cuda.sh: every path on CUDA, iteration times, shared-GPU throughput"
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
@@ -200,7 +200,7 @@ TWIN_PAIRED_DIR ?= $(PAIRED_DIR)/twin
 reproduce-twin-paired: app
 	$(STANLEY) study twin_paired dir=$(TWIN_PAIRED_DIR) seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
 
-# STANLEY's clip fraction as the axis on the twin (configs/study/twin_clip.yaml; ~5.5 h on 2 cores).
+# STANLEY's clip fraction as the axis on the twin (configs/study/twin_clip.yaml; ~7 h on 2 cores).
 reproduce-twin-clip: app
 	$(STANLEY) study twin_clip dir=$(PAIRED_DIR)/twin_clip seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
 
