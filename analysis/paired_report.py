@@ -76,15 +76,22 @@ def diverged(run):
     return run[2].startswith("diverged")
 
 
+def unfinished(run):
+    return not diverged(run) and run[2] != "finished"
+
+
 def stopped_table(table, group_key):
-    """Markdown lines: per arm, the seeds whose run diverged and the last iteration each logged."""
+    """Markdown lines: per arm, the seeds whose run diverged, and those not finished (still running or
+    interrupted: a partial report), with the last iteration each logged."""
     lines = []
     for (g, sampler), runs in sorted(table.items(), key=lambda kv: str(kv[0])):
         bad = [f"seed {s} (last logged {int(r[0].max())})" for s, r in sorted(runs.items()) if diverged(r)]
+        open_ = [f"seed {s} ({r[2]}, last logged {int(r[0].max())})" for s, r in sorted(runs.items()) if unfinished(r)]
         where = (f"{group_key} = {g}, " if group_key else "")
-        lines.append(f"| {where}{sampler} | {len(bad)} of {len(runs)} | {', '.join(bad) or '—'} |")
+        lines.append(f"| {where}{sampler} | {len(bad)} of {len(runs)} | {', '.join(bad) or '—'} | {', '.join(open_) or '—'} |")
     return ["", "Runs that diverged (stopped loudly; a diverged seed leaves the comparison from its last logged "
-            "iteration on):", "", "| arm | diverged | seeds |", "| --- | --- | --- |"] + lines
+            "iteration on) and runs not finished (the report is partial):", "",
+            "| arm | diverged | seeds | not finished |", "| --- | --- | --- | --- |"] + lines
 
 
 def main():
@@ -155,7 +162,7 @@ def main():
                     verdicts.append(f"- {where}: **{sampler} worse** than {a.baseline} (paired CI above 0).")
                 else:
                     verdicts.append(f"- {where}: {sampler}: no difference from {a.baseline} resolved (paired CI spans 0).")
-    if any(diverged(r) for runs in table.values() for r in runs.values()):
+    if any(diverged(r) or unfinished(r) for runs in table.values() for r in runs.values()):
         lines += stopped_table(table, a.group_key)
     lines += ["", "Verdicts (95%, paired; with 5 seeds the two-sided Wilcoxon p cannot fall below 0.0625):"] + verdicts
     text = "\n".join(lines) + "\n"

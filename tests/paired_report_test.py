@@ -3,7 +3,7 @@
 and whose sampler difference is −1 on every seed: the paired interval must exclude 0 and say so, while
 the unpaired interval over the same runs spans 0; a difference of 0 must not be called. A third arm
 diverges on one seed after iteration 500: it is listed with where it stopped, and compared at 1,000 over
-the other seeds only, saying so."""
+the other seeds only, saying so; a fourth arm's run still running is listed as not finished."""
 import os
 import subprocess
 import sys
@@ -51,8 +51,12 @@ def main():
             # gd: 2 higher everywhere; seed 0 diverged after iteration 500
             gd = [22 + luck] if seed == 0 else [22 + luck, 22 + luck + 0.05 * rng.standard_normal()]
             run(os.path.join(sweep, str(job + 2)), "gd", seed, gd, "diverged: iteration 612" if seed == 0 else "finished")
-            job += 3
+            # hmc: still running on seed 5 (a partial report must say so)
+            hmc = [20 + luck] if seed == 5 else [20 + luck, 20 + luck]
+            run(os.path.join(sweep, str(job + 3)), "hmc", seed, hmc, "running" if seed == 5 else "finished")
+            job += 4
         text = report(sweep)
+        assert "| hmc | 0 of 6 | — | seed 5 (running, last logged 500) |" in text, text
         assert "| gd | 1 of 6 | seed 0 (last logged 500) |" in text, text
         gd_rows = [line for line in text.splitlines() if line.startswith("| gd | 1000 | 5 of 6 |")]
         assert len(gd_rows) == 1, text
