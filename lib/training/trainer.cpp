@@ -71,7 +71,8 @@ double TrainSettings::learning_rate(double base_lr, std::int64_t it) const {
 
 Trainer::Trainer(TrainSettings settings, EnergyPtr model, Sampler& sampler, Dataset& data, ChainInit init,
                  const Config& optim_cfg)
-    : s_(settings), model_(std::move(model)), sampler_(sampler), data_(data), init_(std::move(init)),
+    : s_(settings), model_(std::move(model)), sampler_(sampler), data_(data), sample_shape_(data.sample_shape()),
+      init_(std::move(init)),
       optimizer_(make_optimizer(optim_cfg, model_->parameters())),
       base_lr_(optim_cfg.get<double>("lr")) {}
 
@@ -84,7 +85,7 @@ EnergyModel& Trainer::sampling_model() {
 
 torch::Tensor Trainer::iterate(std::int64_t it, RunGenerators& gens, const torch::Device& device, ChainTrace* trace) {
   // Algorithm 1, lines 2-5: short-run chains from noise, K sampler steps.
-  torch::Tensor z0 = init_.start(s_.batch, data_.sample_shape(), gens.starts, device);
+  torch::Tensor z0 = init_.start(s_.batch, sample_shape_, gens.starts, device);
   torch::Tensor z = sampler_.sample(sampling_model(), z0, s_.n_steps, gens.chains, trace);
   if (s_.clamp) z = z.clamp(s_.clamp->first, s_.clamp->second);
   init_.finish(z);

@@ -97,6 +97,7 @@ class Trainer {
   bool sampling_stale_ = true;  // the model's weights changed since the twin's last sync
   Sampler& sampler_;
   Dataset& data_;
+  const std::vector<std::int64_t> sample_shape_;  // the data's, read once: chains start in it every iteration
   ChainInit init_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   Evaluator evaluator_;
