@@ -7,15 +7,15 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <map>
+#include <memory>
 
 #include "bench_support.h"
+#include "config/errors.h"
 #include "data/idx.h"
 #include "metrics/feature_stats.h"
 #include "random/draws.h"
 #include "run/run_assembly.h"
 #include "runtime/blas_kernels.h"
-#include "config/errors.h"
 #include "training/generators.h"
 
 using namespace stanley;
@@ -50,43 +50,37 @@ std::vector<std::string> run_overrides(const Iteration& it) {
   return o;
 }
 
-// One assembled run per case, kept across Google Benchmark's calls of a case (it calls a case again
-// until MinTime is reached): the dataset is read once and training simply goes on.
-struct AssembledCase {
-  RunAssembly run;
-  RunGenerators gens;
-  std::int64_t iteration = 0;
+// A case: its composed run (composed once, when registered) and, from its first call on, the run
+// assembled from it, kept across Google Benchmark's calls of the case (it calls again until MinTime
+// is reached): the dataset is read once and training simply goes on.
+struct Case {
+  Iteration it;
+  Config cfg;
+  struct Assembled {
+    RunAssembly run;
+    RunGenerators gens;
+    std::int64_t iteration = 0;
+  };
+  std::unique_ptr<Assembled> assembled;
 };
 
-AssembledCase& assembled(const Iteration& it, const Config& cfg) {
-  static std::map<std::string, std::unique_ptr<AssembledCase>> cases;
-  std::string key;
-  for (const auto& o : run_overrides(it)) key += o + " ";
-  auto found = cases.find(key);
-  if (found == cases.end()) {
-    const torch::Device device(it.device);
-    auto made = std::make_unique<AssembledCase>(
-        AssembledCase{assemble_run(cfg, device), RunGenerators(cfg.get<std::int64_t>("seed"), device)});
-    found = cases.emplace(key, std::move(made)).first;
-  }
-  return *found->second;
-}
-
-void ebm_iteration(benchmark::State& state, const Iteration& it) {
-  if (!precision_available(state, it.precision)) return;
+void ebm_iteration(benchmark::State& state, Case& c) {
+  if (!precision_available(state, c.it.precision)) return;
   try {
-    const Config cfg = compose_run(run_overrides(it));
-    prepare_threads(cfg.get<int>("threads"));
-    AssembledCase& c = assembled(it, cfg);
-    const torch::Device device(it.device);
+    prepare_threads(c.cfg.get<int>("threads"));
+    const torch::Device device(c.it.device);
+    if (!c.assembled)
+      c.assembled = std::make_unique<Case::Assembled>(
+          Case::Assembled{assemble_run(c.cfg, device), RunGenerators(c.cfg.get<std::int64_t>("seed"), device)});
+    Case::Assembled& a = *c.assembled;
     for (auto _ : state) {
-      const torch::Tensor stats = c.run.trainer->iterate(++c.iteration, c.gens, device);
+      const torch::Tensor stats = a.run.trainer->iterate(++a.iteration, a.gens, device);
       benchmark::DoNotOptimize(stats[0].item<float>());  // the one host read of an iteration, as the trainer's
     }
     state.SetItemsProcessed(state.iterations());
-    state.counters["threads"] = cfg.get<int>("threads");
-    state.counters["M"] = static_cast<double>(cfg.get<std::int64_t>("train.batch"));
-    state.counters["K"] = static_cast<double>(cfg.get<std::int64_t>("sampler.n_steps"));
+    state.counters["threads"] = c.cfg.get<int>("threads");
+    state.counters["M"] = static_cast<double>(c.cfg.get<std::int64_t>("train.batch"));
+    state.counters["K"] = static_cast<double>(c.cfg.get<std::int64_t>("sampler.n_steps"));
   } catch (const UserError& e) {  // e.g. no dataset where the config expects it: the line names the path
     state.SkipWithError(e.what());
   }
@@ -154,13 +148,14 @@ void register_all() {
                              fmt::format("data.root={}", root ? root : "data/cifar10")},
                             precision, device});
   }
+  static std::vector<std::unique_ptr<Case>> cases;  // live for the whole program, as the benchmarks
   for (const auto& it : iterations) {
+    Case& c = *cases.emplace_back(std::make_unique<Case>(Case{it, compose_run(run_overrides(it)), nullptr}));
     // The name from the composed run, so it says what was measured (bench/compare.py selects by it).
-    const Config cfg = compose_run(run_overrides(it));
-    benchmark::RegisterBenchmark(fmt::format("ebm_iteration/{}/{}/M{}/K{}/{}{}", it.name, cfg.get<std::string>("sampler.name"),
-                                             cfg.get<std::int64_t>("train.batch"), cfg.get<std::int64_t>("sampler.n_steps"),
+    benchmark::RegisterBenchmark(fmt::format("ebm_iteration/{}/{}/M{}/K{}/{}{}", it.name, c.cfg.get<std::string>("sampler.name"),
+                                             c.cfg.get<std::int64_t>("train.batch"), c.cfg.get<std::int64_t>("sampler.n_steps"),
                                              it.precision, it.device == "cpu" ? "" : "/" + it.device).c_str(),
-                                 [it](benchmark::State& st) { ebm_iteration(st, it); })
+                                 [&c](benchmark::State& st) { ebm_iteration(st, c); })
         ->Unit(benchmark::kMillisecond)
         ->MinTime(1.0);
   }
