@@ -25,10 +25,9 @@ const std::vector<std::string> kVariables = {"seeds", "jobs", "dir", "python"};
 
 // A study's own parameter (its `params:` block): set on the command line as NAME=VALUE, used as ${NAME}.
 struct Param {
-  std::string name, value;  // value: the default until the command line sets it ("" for null)
+  std::string name, value;  // value: the default until the command line sets it ("" for null: must be given)
   std::string meaning;
   std::string needs;        // non-empty: a path that must exist before anything runs; what it should hold
-  bool required = false;    // a value must be given (no default)
 };
 
 // Words as a POSIX shell splits them (single and double quotes, no expansion): a pick script's output.
@@ -92,7 +91,6 @@ std::vector<Param> read_params(const fs::path& file, const YAML::Node& root) {
       else if (key == "exists") p.needs = field.second.as<std::string>();
       else throw UserError(fmt::format("{}: param '{}': unknown field '{}' (default, meaning, exists)", file.string(), p.name, key));
     }
-    p.required = p.value.empty();
     out.push_back(std::move(p));
   }
   return out;
