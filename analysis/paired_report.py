@@ -26,8 +26,11 @@ from scipy import stats
 from runs import config_value, provenance, read_attr, run_config, run_dirs, series
 
 
+Run = collections.namedtuple("Run", "steps values status")  # one seed's series of the metric, and how the run ended
+
+
 def load(paths, metric, group_key, label_key=""):
-    """{(group, sampler): {seed: (steps, values, status)}}."""
+    """{(group, sampler): {seed: Run}}."""
     table = collections.defaultdict(dict)
     for d in run_dirs(paths):
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
@@ -40,14 +43,13 @@ def load(paths, metric, group_key, label_key=""):
             label = read_attr(f, "sampler")
             for key in filter(None, label_key.split(",")):
                 label += f" {key.split('.')[-1]}={config_value(cfg, key)}"
-            table[(group, label)][seed] = (np.asarray(steps), np.asarray(values, float), read_attr(f, "status", "?"))
+            table[(group, label)][seed] = Run(np.asarray(steps), np.asarray(values, float), read_attr(f, "status", "?"))
     return table
 
 
 def value_at(run, it):
-    steps, values = run[0], run[1]
-    hit = np.nonzero(steps == it)[0]
-    return values[hit[0]] if len(hit) else None
+    hit = np.nonzero(run.steps == it)[0]
+    return run.values[hit[0]] if len(hit) else None
 
 
 def welch_interval(a, b):
@@ -73,11 +75,11 @@ def compare(x, y):
 
 
 def diverged(run):
-    return run[2].startswith("diverged")
+    return run.status.startswith("diverged")
 
 
 def unfinished(run):
-    return not diverged(run) and run[2] != "finished"
+    return not diverged(run) and run.status != "finished"
 
 
 def stopped_table(table, group_key):
@@ -85,8 +87,8 @@ def stopped_table(table, group_key):
     interrupted: a partial report), with the last iteration each logged."""
     lines = []
     for (g, sampler), runs in sorted(table.items(), key=lambda kv: str(kv[0])):
-        bad = [f"seed {s} (last logged {int(r[0].max())})" for s, r in sorted(runs.items()) if diverged(r)]
-        open_ = [f"seed {s} ({r[2]}, last logged {int(r[0].max())})" for s, r in sorted(runs.items()) if unfinished(r)]
+        bad = [f"seed {s} (last logged {int(r.steps.max())})" for s, r in sorted(runs.items()) if diverged(r)]
+        open_ = [f"seed {s} ({r.status}, last logged {int(r.steps.max())})" for s, r in sorted(runs.items()) if unfinished(r)]
         where = (f"{group_key} = {g}, " if group_key else "")
         lines.append(f"| {where}{sampler} | {len(bad)} of {len(runs)} | {', '.join(bad) or '—'} | {', '.join(open_) or '—'} |")
     return ["", "Runs that diverged (stopped loudly; a diverged seed leaves the comparison from its last logged "
@@ -135,7 +137,7 @@ def main():
                 its = [int(x) for x in a.at.split(",")]
             else:  # the last iteration every finished pair logged
                 done = [s for s in seeds_all if not diverged(runs[s]) and not diverged(base[s])] or seeds_all
-                its = [max(set.intersection(*(set(runs[s][0].tolist()) & set(base[s][0].tolist()) for s in done)))]
+                its = [max(set.intersection(*(set(runs[s].steps.tolist()) & set(base[s].steps.tolist()) for s in done)))]
             for it in its:
                 seeds = [s for s in seeds_all if value_at(runs[s], it) is not None and value_at(base[s], it) is not None]
                 where = (f"{a.group_key} = {g}, " if a.group_key else "") + f"iteration {it}"

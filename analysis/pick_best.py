@@ -24,7 +24,7 @@ import os
 import h5py
 import numpy as np
 
-from runs import config_value, provenance, read_attr, run_config, run_dirs, series
+from runs import config_value, provenance, read_attr, run_config, run_dirs, series, writes_reports
 
 
 def override_text(value):
@@ -86,7 +86,7 @@ def main():
         args.append(f"++{k}=zip({','.join(override_text(best[s]['setting'][i]) for s in rows_out)})")
     print(" ".join(args))
 
-    if a.report and not os.environ.get("STANLEY_STUDY_DRY_RUN"):  # a study's dry run writes nothing
+    if a.report and writes_reports():
         lines = [f"# Tuning grid: {' '.join(a.sweep)}", "",
                  *provenance("analysis/pick_best.py", run_dirs(a.sweep)), "",
                  f"Each sampler's "

@@ -14,7 +14,7 @@ import sys
 
 import h5py
 
-from runs import config_value, provenance, read_attr, run_config, run_dirs, series
+from runs import config_value, provenance, read_attr, run_config, run_dirs, series, writes_reports
 
 
 def main():
@@ -58,7 +58,7 @@ def main():
            f"++{a.arm}=zip({','.join(str(arm[1] if arm[1] is not None else 0) for arm in order)})"]
     for i, k in enumerate(keys):
         out.append(f"{k}=zip({','.join(str(winners[arm][i]) for arm in order)})")
-    if a.report and not os.environ.get("STANLEY_STUDY_DRY_RUN"):  # a study's dry run writes nothing
+    if a.report and writes_reports():
         with open(a.report, "w") as f:
             f.write("\n".join(rows) + "\n")
     print(" ".join(f"'{o}'" for o in out))

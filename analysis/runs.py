@@ -72,3 +72,9 @@ def provenance(script, dirs):
     return [f"Command: `{script} {' '.join(shlex.quote(a) for a in sys.argv[1:])}`  ",
             f"Runs built from: {', '.join(sorted(commits)) or 'no runs'}; report made {datetime.date.today().isoformat()} "
             f"on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores)"]
+
+
+def writes_reports():
+    """False inside `stanley study NAME --dry-run`, which runs a pick script only for its printed choice
+    (STANLEY_STUDY_DRY_RUN): the script then writes no --report file."""
+    return not os.environ.get("STANLEY_STUDY_DRY_RUN")
