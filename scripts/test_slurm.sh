@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test-slurm` and CTest `slurm_launcher`: the SLURM launcher against a real single-node SLURM (Debian's slurmctld, slurmd,
 # slurm-client and munge), configured in a temporary directory, started on localhost, and stopped at
-# the end. A two-job smoke sweep must run to completion through sbatch array tasks.
+# the end. A two-job smoke sweep must run to completion through sbatch array tasks, and the smoke study
+# (tuning sweep, pick, main sweep, report) with every sweep an array the study waits for.
 # usage: scripts/test_slurm.sh STANLEY_BINARY
 set -euo pipefail
 STANLEY=$(readlink -f "$1")
@@ -90,4 +91,9 @@ start=$(date +%s)
 grep -q "2 done, 0 running, 0 pending, 0 failed" "$T/status.txt" || { echo "test-slurm: FAILED"; cat "$T"/sweep/logs/*; exit 1; }
 grep -q "#SBATCH --array=0,1" "$T/sweep/slurm/array.sh"
 for j in 0 1; do [ -f "$T/sweep/$j/metrics.h5" ] || { echo "test-slurm: job $j wrote no metrics.h5"; exit 1; }; done
-echo "test-slurm: passed (two-job sweep through sbatch --wait in $(( $(date +%s) - start )) s)"
+swept=$(( $(date +%s) - start ))
+"$STANLEY" study smoke dir="$T/study" seeds=0 launcher=slurm launcher.cpus_per_task=1 launcher.time=00:10:00
+for f in tune/slurm/array.sh main/slurm/array.sh tune.md paired.md; do
+  [ -f "$T/study/$f" ] || { echo "test-slurm: the study through SLURM left no $f"; cat "$T"/study/*/logs/* 2>/dev/null; exit 1; }
+done
+echo "test-slurm: passed (two-job sweep through sbatch --wait in $swept s; smoke study through SLURM in $(( $(date +%s) - start - swept )) s)"

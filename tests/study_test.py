@@ -1,22 +1,70 @@
-"""`stanley study`: the smoke study runs its tuning sweep, pick, main sweep and report; run again it redoes no
-finished job; its dry run then lists the sweep after the pick (picking from the finished runs, writing
+"""`stanley study`: the smoke study, interrupted (SIGINT) in its tuning sweep, stops there (exit 130, no step
+after it run); run again it finishes its tuning sweep, pick, main sweep and report; run again it redoes no
+finished job; a sweep with a failed job stops the study before the steps after it (exit 1), and a script
+killed by SIGTERM stops it too (exit 143); its dry run then lists the sweep after the pick (picking from the finished runs, writing
 nothing); every shipped study lists its jobs with --dry-run; a mistyped name is one line, exit 2; a
 study's own params reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before
 anything runs.
 usage: study_test.py STANLEY"""
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def run(*args):
     return subprocess.run([sys.argv[1], *args], capture_output=True, text=True, timeout=600)
 
 
+def interrupted(tmp, failures):
+    """SIGINT once the tuning sweep's first job has started: the study stops in step 1, its pick and later
+    steps not run."""
+    study = subprocess.Popen([sys.argv[1], "study", "smoke", f"dir={tmp}/s", "seeds=0,1", "jobs=2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not os.path.exists(f"{tmp}/s/tune/logs/0.txt") and study.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    study.send_signal(signal.SIGINT)
+    _, err = study.communicate(timeout=300)
+    if study.returncode != 130 or "stopped in step 1" not in err or os.path.exists(f"{tmp}/s/main") \
+            or os.path.exists(f"{tmp}/s/tune.md"):
+        failures.append(f"interrupted study: exit {study.returncode}, main/ {'made' if os.path.exists(f'{tmp}/s/main') else 'absent'}: {err[-1500:]}")
+
+
+def stops_before_next_step(tmp, failures):
+    """A job that fails (its dataset is missing) stops the study after its sweep: exit 1, the next step not
+    run; a script stopped by a signal stops it too: 143."""
+    configs = f"{tmp}/configs"
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs"), configs)
+    with open(f"{configs}/study/broken.yaml", "w") as f:
+        f.write("steps:\n"
+                "  - sweep: [experiment=fmnist, scale=smoke, 'data.root=/nonexistent,/nonexistent2', threads=1]\n"
+                "    dir: a\n"
+                "  - report: [touch, '${dir}/after']\n")
+    r = run("--config-dir", configs, "study", "broken", f"dir={tmp}/b", "jobs=2")
+    if r.returncode != 1 or "has failed jobs" not in r.stderr or os.path.exists(f"{tmp}/b/after"):
+        failures.append(f"study past a failed job: exit {r.returncode}, step after it "
+                        f"{'ran' if os.path.exists(f'{tmp}/b/after') else 'not run'}: {r.stderr[-1000:]}")
+    # As by Ctrl-C or a scheduler's SIGTERM.
+    with open(f"{configs}/study/stopped.yaml", "w") as f:
+        f.write("steps:\n"
+                "  - report: [sh, -c, 'kill -TERM $$']\n"
+                "  - report: [touch, '${dir}/after']\n")
+    os.makedirs(f"{tmp}/t")
+    r = run("--config-dir", configs, "study", "stopped", f"dir={tmp}/t")
+    if r.returncode != 143 or "stopped in step 1" not in r.stderr or os.path.exists(f"{tmp}/t/after"):
+        failures.append(f"study past a stopped script: exit {r.returncode}: {r.stderr[-500:]}")
+
+
 def main():
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
+        stops_before_next_step(tmp, failures)
+    with tempfile.TemporaryDirectory() as tmp:
+        interrupted(tmp, failures)
         first = run("study", "smoke", f"dir={tmp}/s", "seeds=0,1", "jobs=2")
         if first.returncode != 0:
             failures.append(f"smoke study exit {first.returncode}: {first.stderr[-2000:]}")

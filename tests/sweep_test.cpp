@@ -24,6 +24,25 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
+// A child process of `parent` (from /proc), or -1.
+pid_t running_child_of(pid_t parent) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');  // "pid (comm) state ppid ..."
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) return static_cast<pid_t>(std::stoi(name));
+  }
+  return -1;
+}
+
 int count_of(const std::string& text, const std::string& what) {
   int n = 0;
   for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
@@ -68,7 +87,11 @@ TEST(Sweep, InterruptedWithCtrlCFinishesOnlyWhatWasLeft) {
   };
   while (!ready() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_TRUE(ready()) << read_file(tmp / "first.txt");
-  kill(pid, SIGINT);
+  // Each job in a process group of its own, so that Ctrl-C reaches it once, through the sweep.
+  const pid_t job = running_child_of(pid);
+  ASSERT_GT(job, 0);
+  EXPECT_NE(getpgid(job), getpgid(pid));
+  kill(-pid, SIGINT);  // what a terminal's Ctrl-C sends: the whole foreground group
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
@@ -78,6 +101,9 @@ TEST(Sweep, InterruptedWithCtrlCFinishesOnlyWhatWasLeft) {
   ASSERT_EQ(status1.exit_code, 0) << status1.output;
   EXPECT_NE(status1.output.find("1 done, 0 running, 2 pending"), std::string::npos) << status1.output;
   EXPECT_FALSE(fs::exists(dir / "2"));  // never started
+  // One SIGINT: the job finished its iteration and wrote its checkpoint (two stop it at once).
+  EXPECT_NE(read_file(dir / "logs" / "1.txt").find("interrupted by SIGINT"), std::string::npos)
+      << read_file(dir / "logs" / "1.txt");
   const std::string job0_log = read_file(dir / "0" / "log.txt");
 
   const auto again = run_stanley(args);  // the same command continues the sweep

@@ -44,6 +44,7 @@ pid_t spawn_stanley(const std::string& args, const fs::path& log) {
                           " > " + log.string() + " 2>&1";
   const pid_t pid = fork();
   if (pid == 0) {
+    setpgid(0, 0);  // as a shell starts a command: kill(-pid, SIGINT) is what a terminal's Ctrl-C sends
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }

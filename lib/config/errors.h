@@ -37,4 +37,8 @@ class InterruptedError : public std::runtime_error {
   int signal_;
 };
 
+// Whether a process's exit code is that of an InterruptedError (or of a child killed by SIGINT/SIGTERM,
+// as a shell reports it): the work is checkpointed or unstarted, and the same command continues it.
+inline bool interrupted_exit(int exit_code) { return exit_code == 130 || exit_code == 143; }
+
 }  // namespace stanley

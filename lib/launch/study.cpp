@@ -234,7 +234,11 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
   if (!dry_run) check_params(name, params);
   for (const auto& p : params) vars[p.name] = p.value.empty() ? "<" + p.name + ">" : p.value;
   const std::vector<Step> steps = read_steps(file, root);
-  int failed_sweeps = 0;
+  // Stopped by SIGINT or SIGTERM, in a sweep or in a script: no later step runs.
+  auto stopped = [&](std::size_t i, int rc) {
+    fmt::print(stderr, "study {}: stopped in step {}; run the same command again to continue\n", name, i + 1);
+    return rc;
+  };
   bool picks_pending = false;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
@@ -246,12 +250,23 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
       }
       std::vector<std::string> sweep = substitute(step.args, vars, where);
       sweep.push_back(fmt::format("run.dir={}/{}", vars["dir"], step.dir));
-      if (std::find(launcher.begin(), launcher.end(), "launcher=slurm") == launcher.end()) sweep.push_back("jobs=" + vars["jobs"]);
+      const bool slurm = std::find(launcher.begin(), launcher.end(), "launcher=slurm") != launcher.end();
+      if (!slurm) sweep.push_back("jobs=" + vars["jobs"]);
       sweep.insert(sweep.end(), launcher.begin(), launcher.end());
       if (dry_run) sweep.push_back("--dry-run");
+      else if (slurm) sweep.push_back("--wait");  // the steps after a sweep read its runs: wait for the array
       fmt::print(stderr, "study {}: step {} of {}: sweep {}\n", name, i + 1, steps.size(), fmt::join(sweep, " "));
-      // Failed or diverged jobs are results the reports show; the study goes on and says so at the end.
-      if (run_sweep(config_dir, sweep) != 0) ++failed_sweeps;
+      // A diverged job is a result (the reports list it) and the study goes on. An interrupted sweep or a
+      // failed job stops it: a pick made from an incomplete sweep would fix the next sweep's grid, and the
+      // rerun, which retries the job, could then pick differently.
+      const int rc = run_sweep(config_dir, sweep);
+      if (interrupted_exit(rc)) return stopped(i, rc);
+      if (rc != 0) {
+        fmt::print(stderr, "study {}: step {}'s sweep {}/{} has failed jobs (`stanley sweep status {}/{}`, logs under its logs/); "
+                   "the steps after it wait for every job to finish or diverge: run the same command again to retry them\n",
+                   name, i + 1, vars["dir"], step.dir, vars["dir"], step.dir);
+        return 1;
+      }
       continue;
     }
     std::vector<std::string> argv = substitute(step.args, vars, where);
@@ -284,13 +299,13 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
     }
     std::string out;
     const int rc = run_script(argv, step.kind == "pick" ? &out : nullptr);
+    if (interrupted_exit(rc)) return stopped(i, rc);
     if (rc != 0) throw UserError(fmt::format("{}: {} exited {}", where, argv.size() > 1 ? argv[1] : argv[0], rc));
     if (step.kind == "pick") {
       vars["picked." + step.name] = last_line(out);
       fmt::print(stderr, "study {}: picked {}: {}\n", name, step.name, vars["picked." + step.name]);
     }
   }
-  if (failed_sweeps) fmt::print(stderr, "study {}: {} sweep(s) had failed or diverged jobs (see the reports)\n", name, failed_sweeps);
   return 0;
 }
 

@@ -40,7 +40,7 @@ std::vector<std::string> job_arguments(const SweepManifest& m, const SweepJob& j
 JobState state_from_exit(int exit_code) {
   if (exit_code == 0) return JobState::kDone;
   if (exit_code == 3) return JobState::kDiverged;
-  if (exit_code == 130 || exit_code == 143) return JobState::kPending;  // interrupted, checkpointed: resumes
+  if (interrupted_exit(exit_code)) return JobState::kPending;  // interrupted, checkpointed: resumes
   return JobState::kFailed;
 }
 
@@ -59,7 +59,8 @@ std::optional<JobState> recorded_outcome(const fs::path& job_dir) {
   return std::nullopt;
 }
 
-pid_t spawn_job(const fs::path& binary, const std::vector<std::string>& args, const fs::path& log_file) {
+pid_t spawn_job(const fs::path& binary, const std::vector<std::string>& args, const fs::path& log_file,
+                JobSignals signals) {
   const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw UserError(fmt::format("cannot write the job log {}", log_file.string()));
   std::vector<std::string> argv_store{binary.string()};
@@ -73,6 +74,10 @@ pid_t spawn_job(const fs::path& binary, const std::vector<std::string>& args, co
     throw std::runtime_error("fork failed");
   }
   if (pid == 0) {
+    // A terminal's Ctrl-C then reaches only the sweep, which passes one SIGINT on. In the sweep's group
+    // each job got two (the terminal's, then the sweep's), and the second stops a run at once, before
+    // its checkpoint.
+    if (signals == JobSignals::kFromLauncher) ::setpgid(0, 0);
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
     ::execv(argv[0], argv.data());

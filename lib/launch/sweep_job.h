@@ -27,9 +27,15 @@ JobState state_from_exit(int exit_code);
 // for status=diverged (a job whose process ended while the sweep was being stopped is not rerun).
 std::optional<JobState> recorded_outcome(const std::filesystem::path& job_dir);
 
+// How a job relates to the signals its launcher gets.
+enum class JobSignals {
+  kFromLauncher,  // a process group of its own: only the launcher stops it (the local sweep forwards one SIGINT)
+  kWithLauncher,  // the launcher's group (a SLURM task: the scheduler signals every process of the step)
+};
+
 // Starts the job (stdout and stderr appended to its log file); returns the child's pid.
 pid_t spawn_job(const std::filesystem::path& binary, const std::vector<std::string>& args,
-                const std::filesystem::path& log_file);
+                const std::filesystem::path& log_file, JobSignals signals);
 
 // How far a running job is, in [0, 1]: the last "train A/B" progress line in its log (0 before one).
 double job_progress(const std::filesystem::path& log_file);

@@ -48,9 +48,10 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {}, old_term {}, old_hup {};
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGHUP, &sa, &old_hup);  // the terminal closed: the jobs, in groups of their own, are stopped too
   g_stop_signal = 0;
 
   const auto binary = self_binary();
@@ -81,7 +82,7 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
       const int id = queue.front();
       queue.pop_front();
       const SweepJob& job = m.jobs[id];
-      const pid_t pid = spawn_job(binary, job_arguments(m, job, threads_per_job), m.log_file(id));
+      const pid_t pid = spawn_job(binary, job_arguments(m, job, threads_per_job), m.log_file(id), JobSignals::kFromLauncher);
       running[pid] = Running{id, std::chrono::steady_clock::now()};
       m.set_state(id, JobState::kRunning);
       report();
@@ -130,6 +131,7 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   }
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGHUP, &old_hup, nullptr);
   return rc;
 }
 

@@ -93,7 +93,8 @@ int run_sweep_task(SweepManifest& m, int id) {
   const char* cpus = std::getenv("SLURM_CPUS_PER_TASK");
   const auto start = std::chrono::steady_clock::now();
   m.set_state(id, JobState::kRunning);
-  const pid_t pid = spawn_job(self_binary(), job_arguments(m, m.jobs[id], cpus ? std::atoi(cpus) : threads), m.log_file(id));
+  const pid_t pid = spawn_job(self_binary(), job_arguments(m, m.jobs[id], cpus ? std::atoi(cpus) : threads), m.log_file(id),
+                              JobSignals::kWithLauncher);
   int status = 0;
   ::waitpid(pid, &status, 0);
   const int code = exit_code_of(status);
