@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Every `build/stanley run ...` example in README.md and docs/*.md, and every sweep a Makefile figure target runs,
-composes: each is run with `--cfg job` (print the resolved config, run nothing), a multirun (`run -m`)
-with `--dry-run` (compose every job, run nothing), so a stale example or target fails CI. And every number
+"""Every `build/stanley run ...` and `build/stanley study ...` example in README.md and docs/*.md, and every
+sweep and study a Makefile target runs, composes: each is run with `--cfg job` (print the resolved config,
+run nothing), a multirun (`run -m`) or a study with `--dry-run` (compose every job, run nothing; a study's
+settings and params are checked), so a stale example or target fails CI. And every number
 in the README's measured sections (the headline results, the GPU table) is found in a committed report
 (docs/figures/*.md, docs/gpu_check.md, docs/build.md), so no README number stands without one.
 
@@ -21,7 +22,7 @@ def examples(readme):
     for block in blocks:
         for line in block.replace("\\\n", " ").splitlines():
             line = line.split("  #")[0].split(" # ")[0].strip()
-            if line.startswith("build/stanley run"):
+            if line.startswith(("build/stanley run", "build/stanley study")):
                 yield line
 
 
@@ -31,9 +32,10 @@ MAKE_VALUES = {"$(SEEDS)": "0,1,2", "$(JOBS)": "2", "$(FIG4_SAMPLERS)": "langevi
                "$(DATA_FLOWERS)": "/tmp/d", "$(DATA_CELEBA)": "/tmp/d", "$$root": "/tmp/d", "$$exp": "cifar10"}
 
 
-def makefile_sweeps(makefile):
-    """`$(STANLEY) run -m ...` lines of the Makefile, continuations joined, variables substituted
-    (the Makefile's own `NAME := value` / `NAME ?= value` definitions first)."""
+def makefile_commands(makefile):
+    """`$(STANLEY) run -m ...` and `$(STANLEY) study ...` lines of the Makefile, continuations joined,
+    variables substituted (the Makefile's own `NAME := value` / `NAME ?= value` definitions first;
+    `$(if A,B)` is B when A is set)."""
     joined = makefile.replace("\\\n", " ")
     defined = {}
     for line in joined.splitlines():
@@ -43,7 +45,7 @@ def makefile_sweeps(makefile):
     defined.pop("$(STANLEY)", None)
     values = dict(defined, **MAKE_VALUES)
     for line in joined.splitlines():
-        at = line.find("$(STANLEY) run -m")
+        at = max(line.find("$(STANLEY) run -m"), line.find("$(STANLEY) study"))
         if at < 0:
             continue
         command = line[at:].split("||")[0].split(";")[0].strip()
@@ -51,6 +53,7 @@ def makefile_sweeps(makefile):
             expanded = command
             for k, v in values.items():
                 command = command.replace(k, v)
+            command = re.sub(r"\$\(if ([^,()]*),([^()]*)\)", lambda m: m.group(2) if m.group(1).strip() else "", command)
             if command == expanded:
                 break
         yield command.replace("$(STANLEY)", "build/stanley")
@@ -96,18 +99,18 @@ def main():
     found = list(examples((source / "README.md").read_text()))
     for page in sorted((source / "docs").glob("*.md")):  # the manual's pages (not the reports in docs/figures/)
         found += list(examples(page.read_text()))
-    found += list(makefile_sweeps((source / "Makefile").read_text()))
+    found += list(makefile_commands((source / "Makefile").read_text()))
     failed = []
     for command in found:
         args = shlex.split(command)[1:]
-        if args[1] in ("-m", "--multirun"):
+        if args[0] == "study" or args[1] in ("-m", "--multirun"):
             args = [a for a in args if a != "--dry-run"] + ["--dry-run"]
         else:
             args = [a for a in args if a != "--cfg" and a != "job"] + ["--cfg", "job"]
         r = subprocess.run([binary, "--config-dir", str(source / "configs")] + args, capture_output=True, text=True)
         if r.returncode != 0:
             failed.append(f"{command}\n    -> exit {r.returncode}: {(r.stderr or r.stdout).strip()}")
-    print(f"{len(found)} README examples and Makefile sweeps of `stanley run`; {len(failed)} failed")
+    print(f"{len(found)} README examples and Makefile sweeps and studies of `stanley run` and `stanley study`; {len(failed)} failed")
     print("\n".join(failed))
     missing = untraceable_numbers(source)
     print(f"README numbers in no committed report: {', '.join(missing) if missing else 'none'}")
