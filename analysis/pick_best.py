@@ -10,6 +10,10 @@ while its energies are already running away (measured, MALA s = 1 at lr 1e-5: |d
 and the best fid of its lr grid, |d| 339 by 1,450 and 456 at 2,000), so a finished run that is running
 away ranks after every healthy one.
 
+Tuning over several seeds: runs that differ only in seed are one grid point (unless --keys lists seed), which
+finished healthy only if every seed did, scored by the mean over its seeds; a point that is best on one lucky
+seed and runs away on another does not win.
+
 Prints the winners as sweep overrides for `stanley run -m` (zip over the tuned --keys), and writes a
 Markdown table of the whole grid with the winners marked (final and largest |d|, final MH acceptance).
 
@@ -24,13 +28,33 @@ import os
 import h5py
 import numpy as np
 
-from runs import config_value, provenance, read_attr, run_config, run_dirs, series, writes_reports
+from runs import config_value, grid_point, provenance, read_attr, run_config, run_dirs, series, writes_reports
 
 
 def override_text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     return "null" if value is None else str(value)
+
+
+def pooled(runs):
+    """One grid point over its seeds: finished only if every seed finished, healthy only if every seed is,
+    scored by the mean final value; its worst |d|, acceptance and length."""
+    if len(runs) == 1:
+        return dict(runs[0], seeds=runs)
+    stopped = [r for r in runs if r["status"] != "finished"]
+    accepts = [r["final_accept"] for r in runs if r["final_accept"] is not None]
+    return dict(runs[0], status=stopped[0]["status"] if stopped else "finished",
+                last=float(np.mean([r["last"] for r in runs])), iters=min(r["iters"] for r in runs),
+                final_d=max(r["final_d"] for r in runs), max_d=max(r["max_d"] for r in runs),
+                final_accept=min(accepts) if accepts else None, healthy=all(r["healthy"] for r in runs), seeds=runs)
+
+
+def seeds_text(point):
+    """The seeds of a grid point, and those that did not finish healthy."""
+    bad = [f"{r['seed']} {r['status'] if r['status'] != 'finished' else 'running away'}"
+           for r in point["seeds"] if r["status"] != "finished" or not r["healthy"]]
+    return f"{len(point['seeds'])}" + (f" ({', '.join(bad)})" if bad else "")
 
 
 def main():
@@ -47,7 +71,7 @@ def main():
     a = ap.parse_args()
     keys = a.keys.split(",")
 
-    rows = []
+    points = {}  # grid point -> its runs, one per seed
     for d in run_dirs(a.sweep):
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             cfg = run_config(f)
@@ -59,11 +83,14 @@ def main():
             _, accept = series(f, "chain_accept_rate")  # MH samplers only: a chain that rejects everything is frozen
             final_accept = float(np.median(accept[-5:])) if accept is not None and len(accept) else None
             limit = a.max_abs_d if a.max_abs_d is not None else float(config_value(cfg, "train.warn_abs_d") or 0)
-            rows.append(dict(dir=d, sampler=read_attr(f, "sampler"), setting=[config_value(cfg, k) for k in keys],
-                             status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
-                             iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d,
-                             max_d=float(abs_d.max()), final_accept=final_accept,
-                             healthy=not limit > 0 or final_d <= limit))
+            run = dict(dir=d, seed=config_value(cfg, "seed"), sampler=read_attr(f, "sampler"),
+                       setting=[config_value(cfg, k) for k in keys], status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
+                       iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d,
+                       max_d=float(abs_d.max()), final_accept=final_accept,
+                       healthy=not limit > 0 or final_d <= limit)
+            points.setdefault(grid_point(f, cfg, keep_seed="seed" in keys), []).append(run)
+    rows = [pooled(runs) for runs in points.values()]
+    several_seeds = any(len(r["seeds"]) > 1 for r in rows)
     if not rows:
         raise SystemExit(f"pick_best: no run under {' '.join(a.sweep)}")
 
@@ -91,12 +118,15 @@ def main():
                  *provenance("analysis/pick_best.py", run_dirs(a.sweep)), "",
                  f"Each sampler's "
                  f"setting with the lowest final {a.metric} among runs that finished healthy (final \\|d\\| within the limit) "
-                 f"is used for the figure (★).", "",
-                 f"| sampler | {' | '.join(keys)} | status | iterations | final \\|d\\| | max \\|d\\| | final acceptance | {a.metric} last | |",
-                 "| --- | " + " | ".join("---" for _ in keys) + " | --- | --- | --- | --- | --- | --- | --- |"]
+                 f"is used for the figure (★)."
+                 + (" A setting run over several seeds counts as healthy only if every seed is; its value is the mean "
+                    "over its seeds, its \\|d\\| and acceptance the worst seed's." if several_seeds else ""), "",
+                 f"| sampler | {' | '.join(keys)} |{' seeds |' if several_seeds else ''} status | iterations | final \\|d\\| | max \\|d\\| | final acceptance | {a.metric} last | |",
+                 "| --- | " + " | ".join("---" for _ in keys) + (" | ---" if several_seeds else "") + " | --- | --- | --- | --- | --- | --- | --- |"]
         for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
             mark = "★" if best.get(r["sampler"]) is r else ""
-            lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} | {r['status']} | {r['iters']} | "
+            seeds = f" {seeds_text(r)} |" if several_seeds else ""
+            lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} |{seeds} {r['status']} | {r['iters']} | "
                          f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | {r['max_d']:.3g} | "
                          f"{'—' if r['final_accept'] is None else format(r['final_accept'], '.2f')} | {r['last']:.2f} | {mark} |")
         for s in samplers:

@@ -56,6 +56,13 @@ def config_value(cfg, dotted):
     return node
 
 
+def grid_point(f, cfg, keep_seed=False):
+    """What tells a tuning run's grid point apart: its sampler and resolved config, without the run directory
+    and (unless keep_seed) the seed, so that runs differing only in seed are one point, judged over its seeds."""
+    rest = {k: v for k, v in cfg.items() if k != "run" and (keep_seed or k != "seed")}
+    return read_attr(f, "sampler") + "\n" + yaml.safe_dump(rest, sort_keys=True)
+
+
 def provenance(script, dirs):
     """A report's header lines: the command that wrote it, the commits its runs were built from (metrics.h5's
     git_sha), the date and the machine, so that every number in it can be traced and re-made."""

@@ -16,11 +16,15 @@ def fake_sweep(path):
     return path
 
 
-def fake_run(path, sampler, d_end, step=1.0, fid=None, status="finished", iters=500, warn_abs_d=5.0, accept_end=None):
+def fake_run(path, sampler, d_end, step=1.0, fid=None, status="finished", iters=500, warn_abs_d=5.0, accept_end=None,
+             seed=0, clip_fraction=None):
     """d = f_diff rises linearly from 0 to d_end over the logs (every 50 iterations); fid_fmnist_train is
-    550 at iteration 0 and `fid` at the end; MH samplers (accept_end set) log an acceptance falling from 0.9."""
+    550 at iteration 0 and `fid` at the end; MH samplers (accept_end set) log an acceptance falling from 0.9.
+    The config holds the seed and the run's directory (run.dir), as the program writes them."""
     os.makedirs(path)
-    cfg = {"sampler": {"step_size": step}, "train": {"warn_abs_d": warn_abs_d}}
+    cfg = {"sampler": {"step_size": step}, "train": {"warn_abs_d": warn_abs_d}, "seed": seed, "run": {"dir": path}}
+    if clip_fraction is not None:
+        cfg["sampler"]["clip_fraction"] = clip_fraction
     with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
         f.attrs["config"] = yaml.safe_dump(cfg)
         f.attrs["sampler"] = sampler

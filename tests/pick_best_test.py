@@ -25,7 +25,8 @@ class PickBest(unittest.TestCase):
             out = subprocess.run([sys.executable, PICK_BEST, tmp, "--metric", "fid_fmnist_train",
                                   "--keys", "sampler.step_size", "--report", report, *extra],
                                  capture_output=True, text=True, check=True)
-            return out.stdout.strip(), open(report).read()
+            with open(report) as md:
+                return out.stdout.strip(), md.read()
 
     def test_healthy_run_beats_a_better_score_that_is_running_away(self):
         out, md = self.pick([dict(sampler="mala", step=1, fid=400.0, d_end=300.0),
@@ -58,6 +59,41 @@ class PickBest(unittest.TestCase):
         self.assertIn("| 0.22 |", rows["mala"])  # median of the last 5 of 0.9 → 0.02 over 10 logs: 0.216
         self.assertIn("| 0.778 | 1 |", rows["mala"])  # final |d| (median of the last 5), then the largest
         self.assertIn("| — |", rows["langevin"])
+
+    def test_over_several_seeds_a_point_wins_by_its_mean_and_only_if_every_seed_is_healthy(self):
+        # step 8 is best on seed 0 but runs away on seed 1; step 4 is best on average; step 2 is worse.
+        out, md = self.pick([dict(sampler="langevin", step=8, fid=100.0, d_end=1.0, seed=0),
+                             dict(sampler="langevin", step=8, fid=110.0, d_end=1.0, seed=1, status="diverged", iters=300),
+                             dict(sampler="langevin", step=4, fid=130.0, d_end=1.0, seed=0),
+                             dict(sampler="langevin", step=4, fid=150.0, d_end=2.0, seed=1),
+                             dict(sampler="langevin", step=2, fid=120.0, d_end=1.0, seed=0),
+                             dict(sampler="langevin", step=2, fid=170.0, d_end=1.0, seed=1)])
+        self.assertEqual(out, "sampler=zip(langevin) ++sampler.step_size=zip(4)")
+        rows = [line for line in md.splitlines() if line.startswith("| langevin")]
+        self.assertEqual(len(rows), 3)  # one row per grid point
+        row4 = next(r for r in rows if r.startswith("| langevin | 4 |"))
+        self.assertIn("| 2 | finished | 500 | 1.56 | 2 |", row4)  # two seeds; the worse seed's final |d| (median of its last 5) and largest
+        self.assertIn("| 140.00 | ★ |", row4)  # the mean over seeds
+        row8 = next(r for r in rows if r.startswith("| langevin | 8 |"))
+        self.assertIn("| 2 (1 diverged) | diverged | 300 |", row8)
+
+    def test_a_point_running_away_on_one_seed_loses_to_one_healthy_on_all(self):
+        out, md = self.pick([dict(sampler="gd", step=8, fid=100.0, d_end=1.0, seed=0),
+                             dict(sampler="gd", step=8, fid=100.0, d_end=9.0, seed=1),
+                             dict(sampler="gd", step=4, fid=160.0, d_end=1.0, seed=0),
+                             dict(sampler="gd", step=4, fid=160.0, d_end=1.0, seed=1)])
+        self.assertEqual(out, "sampler=zip(gd) ++sampler.step_size=zip(4)")
+        self.assertIn("| 2 (1 running away) |", md)
+
+    def test_seed_among_the_keys_keeps_each_seed_its_own_point(self):
+        runs = [dict(sampler="gd", step=8, fid=100.0, d_end=1.0, seed=0), dict(sampler="gd", step=8, fid=190.0, d_end=1.0, seed=1)]
+        with tempfile.TemporaryDirectory() as tmp:
+            fake_sweep(tmp)
+            for i, r in enumerate(runs):
+                fake_run(os.path.join(tmp, str(i)), **r)
+            out = subprocess.run([sys.executable, PICK_BEST, tmp, "--metric", "fid_fmnist_train",
+                                  "--keys", "sampler.step_size,seed"], capture_output=True, text=True, check=True).stdout.strip()
+        self.assertEqual(out, "sampler=zip(gd) ++sampler.step_size=zip(8) ++seed=zip(0)")
 
     def test_grid_points_of_several_sweeps_are_pooled(self):
         with tempfile.TemporaryDirectory() as tmp:
