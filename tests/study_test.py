@@ -1,10 +1,10 @@
 """`stanley study`: the smoke study, interrupted (SIGINT) in its tuning sweep, stops there (exit 130, no step
 after it run); run again it finishes its tuning sweep, pick, main sweep and report; run again it redoes no
 finished job; a sweep with a failed job stops the study before the steps after it (exit 1), and a script
-killed by SIGTERM stops it too (exit 143); its dry run then lists the sweep after the pick (picking from the finished runs, writing
-nothing); every shipped study lists its jobs with --dry-run; a mistyped name is one line, exit 2; a
-study's own params reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before
-anything runs.
+killed by SIGTERM stops it too (exit 143); its dry run then lists the sweep after the pick (picking from the
+finished runs, writing nothing); every shipped study lists its jobs with --dry-run, and with nothing run yet
+lists every sweep that does not wait for a pick; a mistyped name is one line, exit 2; a study's own params
+reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before anything runs.
 usage: study_test.py STANLEY"""
 import os
 import shutil
@@ -92,6 +92,11 @@ def main():
         r = run("study", name, "--dry-run")
         if r.returncode != 0:
             failures.append(f"{name} --dry-run exit {r.returncode}: {r.stderr[-500:]}")
+    # Nothing run yet: the sweep that uses the pick waits for it, the sweep after it that does not is listed.
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = run("study", "twin_clip", "--dry-run", f"dir={tmp}/c")
+        if f"into {tmp}/c/main: listed once pick clip has runs" not in fresh.stdout or f"jobs into {tmp}/c/same_step" not in fresh.stdout:
+            failures.append(f"fresh dry run of twin_clip: {fresh.stdout[-1500:]}")
     bad = run("study", "rings_pared")
     if bad.returncode != 2 or len(bad.stderr.strip().splitlines()) != 1 or "rings_paired" not in bad.stderr:
         failures.append(f"mistyped name: exit {bad.returncode}: {bad.stderr}")

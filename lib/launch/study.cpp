@@ -165,6 +165,18 @@ std::vector<std::string> substitute(const std::vector<std::string>& args, const 
   return out;
 }
 
+// The first pick a step's arguments use (`${picked.N}`) that has no answer in `vars` yet, or "".
+std::string pending_pick(const std::vector<std::string>& args, const std::map<std::string, std::string>& vars) {
+  const std::string mark = "${picked.";
+  for (const auto& a : args)
+    for (auto at = a.find(mark); at != std::string::npos; at = a.find(mark, at + 1)) {
+      const auto end = a.find('}', at);
+      const std::string name = a.substr(at + 2, end == std::string::npos ? std::string::npos : end - at - 2);
+      if (!vars.count(name)) return name.substr(std::string("picked.").size());
+    }
+  return "";
+}
+
 // A pick script's answer: the last line of its output.
 std::string last_line(std::string out) {
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
@@ -239,13 +251,12 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
     fmt::print(stderr, "study {}: stopped in step {}; run the same command again to continue\n", name, i + 1);
     return rc;
   };
-  bool picks_pending = false;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
     const std::string where = fmt::format("{} step {}", file.string(), i + 1);
     if (step.kind == "sweep") {
-      if (dry_run && picks_pending) {
-        fmt::print("step {}: sweep into {}/{}: listed once the pick before it has runs to pick from\n", i + 1, vars["dir"], step.dir);
+      if (const std::string pick = dry_run ? pending_pick(step.args, vars) : ""; !pick.empty()) {
+        fmt::print("step {}: sweep into {}/{}: listed once pick {} has runs to pick from\n", i + 1, vars["dir"], step.dir, pick);
         continue;
       }
       std::vector<std::string> sweep = substitute(step.args, vars, where);
@@ -287,12 +298,10 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
         const int rc = run_script(argv, &out, /*quiet=*/true);
         unsetenv("STANLEY_STUDY_DRY_RUN");
         const std::string picked = last_line(out);
-        if (rc == 0 && !picked.empty()) {
+        if (rc == 0 && !picked.empty()) {  // else the sweeps that use it are listed once it can pick
           vars["picked." + step.name] = picked;
           fmt::print("step {}: picked now (from the runs finished so far; the study picks again after its sweeps): {}\n",
                      i + 1, picked);
-        } else {
-          picks_pending = true;
         }
       }
       continue;

@@ -13,8 +13,8 @@
 //     inception: {default: null, meaning: "the Inception-v3 TorchScript file"}      no default: must be given
 // checked before anything runs (not in a dry run), each refusal one line naming the param. `--dry-run` lists each sweep's jobs
 // with a time estimate and each script's command, writing nothing: a pick is run on the runs its sweeps
-// hold so far (its report not written) so the sweeps after it can be listed; with nothing to pick from yet
-// they are listed once there is. A sweep with a failed job stops the study (exit 1) before the
+// hold so far (its report not written) so the sweeps that use its answer can be listed; with nothing to pick
+// from yet those are listed once there is (the others are listed). A sweep with a failed job stops the study (exit 1) before the
 // steps that read it, and so does SIGINT or SIGTERM in a sweep or a script (exit 130/143); a diverged job is a result and the study goes on.
 // Run the same command again: finished jobs are skipped, interrupted and failed ones run again (from
 // their checkpoints), reports are re-made. With launcher=slurm each sweep waits for its array.
