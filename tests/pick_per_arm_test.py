@@ -7,7 +7,7 @@ import sys
 import tempfile
 import unittest
 
-from fake_runs import fake_run, fake_sweep
+from fake_runs import fake_run, fake_sweep, lucky_seed_grid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PICK_PER_ARM = os.path.join(HERE, "..", "analysis", "pick_per_arm.py")
@@ -18,7 +18,7 @@ class PickPerArm(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             fake_sweep(tmp)
             for i, r in enumerate(runs):
-                fake_run(os.path.join(tmp, str(i)), d_end=1.0, **r)
+                fake_run(os.path.join(tmp, str(i)), **{"d_end": 1.0, **r})
             report = os.path.join(tmp, "tune.md")
             out = subprocess.run([sys.executable, PICK_PER_ARM, tmp, "--metric", "fid_fmnist_train", "--arm",
                                   "sampler.clip_fraction", "--keys", "sampler.step_size", "--report", report],
@@ -36,17 +36,11 @@ class PickPerArm(unittest.TestCase):
         self.assertNotIn("seeds", md)  # one seed: the table is as before
 
     def test_over_several_seeds_a_point_wins_by_its_mean_and_only_if_every_seed_finished(self):
-        # q = 0.3: step 8 best on seed 0, diverged on seed 1; step 4 and 2 finish on both, 4 the better mean.
-        out, md = self.pick([dict(sampler="stanley", clip_fraction=0.3, step=8, fid=90.0, seed=0),
-                             dict(sampler="stanley", clip_fraction=0.3, step=8, fid=95.0, seed=1, status="diverged"),
-                             dict(sampler="stanley", clip_fraction=0.3, step=4, fid=100.0, seed=0),
-                             dict(sampler="stanley", clip_fraction=0.3, step=4, fid=140.0, seed=1),
-                             dict(sampler="stanley", clip_fraction=0.3, step=2, fid=95.0, seed=0),
-                             dict(sampler="stanley", clip_fraction=0.3, step=2, fid=155.0, seed=1)])
+        out, md = self.pick(lucky_seed_grid(sampler="stanley", clip_fraction=0.3))
         self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' 'sampler.step_size=zip(4)'")
         rows = [line for line in md.splitlines() if line.startswith("| stanley")]
         self.assertEqual(len(rows), 3)  # one row per grid point
-        self.assertIn("| 4 | 120 ★ | finished | 2 |", next(r for r in rows if "| 4 |" in r))
+        self.assertIn("| 4 | 140 ★ | finished | 2 |", next(r for r in rows if "| 4 |" in r))
         self.assertIn("| diverged | 2 (seed 1 diverged) |", next(r for r in rows if "| 8 |" in r))
 
 
