@@ -28,7 +28,9 @@ const char* kFmnistRoot = "/usr/share/datasets/fashion-mnist";
 struct Iteration {
   std::string name;                    // the benchmark's case name (bench/compare.py picks by it)
   std::vector<std::string> overrides;  // `stanley run` overrides: what the run is
-  std::string precision = "fp32";      // fp32 | bf16 (precision=bf16 channels_last=true)
+  // fp32 | bf16 (precision=bf16 channels_last=true: on a CPU oneDNN called directly for the sampler's
+  // gradient) | bf16_autograd (the same through libtorch's modules and autograd: the path before it)
+  std::string precision = "fp32";
   std::string device = "cpu";
 };
 
@@ -41,9 +43,10 @@ const char* paper_device() { return std::getenv("STANLEY_BENCH_DEVICE"); }
 std::vector<std::string> run_overrides(const Iteration& it) {
   std::vector<std::string> o = it.overrides;
   o.push_back("device=" + it.device);
-  if (it.precision == "bf16") {
+  if (it.precision == "bf16" || it.precision == "bf16_autograd") {
     o.push_back("precision=bf16");
     o.push_back("channels_last=true");
+    o.push_back(it.precision == "bf16" ? "sampling_gradient=direct" : "sampling_gradient=autograd");
   } else {
     o.push_back("precision=fp32");
   }
@@ -139,7 +142,8 @@ void register_all() {
       {"fmnist", with(fmnist, {"sampler=langevin"})},
       {"fmnist", with(fmnist, {"sampler=langevin"}), "bf16"},
       {"fmnist_twin", with(twin, {"sampler=langevin"})},
-      {"fmnist_twin", with(twin, {"sampler=langevin"}), "bf16"}};
+      {"fmnist_twin", with(twin, {"sampler=langevin"}), "bf16"},
+      {"fmnist_twin", with(twin, {"sampler=langevin"}), "bf16_autograd"}};
   if (const char* device = paper_device()) {
     const char* root = std::getenv("STANLEY_BENCH_CIFAR10");
     for (const char* precision : {"fp32", "bf16"})

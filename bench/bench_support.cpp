@@ -8,6 +8,7 @@
 #include "config/compose.h"
 #include "models/sampling_precision.h"
 #include "runtime/blas_kernels.h"
+#include "runtime/numerics_mode.h"
 #include "runtime/host_allocator.h"
 
 namespace stanley::bench {
@@ -38,7 +39,7 @@ SamplerPtr build_sampler(const std::string& name, const std::vector<std::string>
 }
 
 int run_benchmarks(int argc, char** argv, void (*register_all)()) {
-  ensure_fast_blas_kernels(argv);
+  enter_numerics_mode(argv);
   const bool kept = keep_freed_memory();
   register_all();
   benchmark::Initialize(&argc, argv);
@@ -66,12 +67,14 @@ EnergyPtr sampling_view(benchmark::State& state, const EnergyPtr& net, const std
                         const std::string& precision) {
   if (precision == "fp32") return net;
   if (!precision_available(state, precision)) return nullptr;
-  // "bf16" is the suite's bf16 setting (with channels-last); "bf16_nchw" and "fp32_cl" take one change each.
+  // "bf16" is the suite's bf16 setting (with channels-last; a VanillaNet's gradient by oneDNN directly);
+  // "bf16_nchw" and "fp32_cl" take one change each; "bf16_autograd" is bf16 through libtorch's modules.
   const bool bf16 = precision.rfind("bf16", 0) == 0;
   const bool channels_last = precision != "bf16_nchw";
   EnergyPtr twin = build_net(name, sample_shape, overrides);
-  return std::make_shared<SamplingPrecisionEnergy>(net, twin,
-                                                   SamplingPrecision{bf16 ? torch::kBFloat16 : torch::kFloat32, channels_last});
+  SamplingPrecision p{bf16 ? torch::kBFloat16 : torch::kFloat32, channels_last};
+  p.direct = precision == "bf16" && OnednnConvGradient::available();
+  return std::make_shared<SamplingPrecisionEnergy>(net, twin, p);
 }
 
 double forward_flops(torch::nn::Module& net, const std::vector<std::int64_t>& sample_shape) {

@@ -61,6 +61,7 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
 }
 
 void ImageEbmExperiment::run(RunContext& ctx) {
+  ctx.metrics.set_attr("sampling_arithmetic", run_.sampling_arithmetic);
   // Feature networks and reference statistics are built here, not in setup: they write the cache.
   fid_ = setup_fid(cfg_, *data_, device_, [&](const std::string& line) {
     ctx.dir.log(line);

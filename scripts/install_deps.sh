@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
   libtorch-dev libopenblas0-pthread   # OpenBLAS: without it libtorch's Linear runs on reference BLAS (~14x slower)
+  libdnnl-dev   # oneDNN's headers (the libdnnl.so.2 libtorch links): the direct bf16 sampling gradient
   libyaml-cpp-dev libfmt-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libstb-dev zlib1g-dev libjpeg62-turbo-dev   # PNG writing, IDX .gz, JPEG decoding

@@ -7,7 +7,9 @@
 #include "metrics/classifier_features.h"
 #include "metrics/reconstruction.h"
 #include "models/energy.h"
+#include "models/onednn_conv_gradient.h"
 #include "models/sampling_precision.h"
+#include "models/vanilla_net.h"
 #include "samplers/inpainting.h"
 #include "samplers/langevin.h"
 #include "test_support.h"
@@ -88,9 +90,67 @@ TEST(SamplingPrecision, TwinMatchesTheNetWithinItsRoundingAndFollowsItOnSync) {
   }
 }
 
+// The direct oneDNN path (weights reordered once, layouts kept, LeakyReLU as a post-op, backward-data
+// convolutions in turn) against autograd through the libtorch modules: in fp32 the same numbers up to
+// summation order, for every VanillaNet shape and for two batch sizes (a plan each); it follows the
+// weights only when told (set_weights), as the sampling twin syncs once per iteration.
+TEST(OnednnConvGradient, MatchesAutogradForEveryShapeAndFollowsTheWeights) {
+  if (!OnednnConvGradient::available()) GTEST_SKIP() << "built without oneDNN's headers (libdnnl-dev)";
+  torch::manual_seed(0);
+  for (const auto& shape : std::vector<std::vector<std::int64_t>>{{1, 28, 28}, {3, 32, 32}, {3, 64, 64}}) {
+    auto net = std::make_shared<VanillaNetImpl>(shape, 8, 0.05);
+    for (auto& p : net->parameters()) p.requires_grad_(false);
+    OnednnConvGradient direct(net->conv_layers(), net->negative_slope(), shape, torch::kFloat32);
+    for (const std::int64_t batch : {16, 5}) {
+      std::vector<std::int64_t> sizes{batch};
+      sizes.insert(sizes.end(), shape.begin(), shape.end());
+      const torch::Tensor z = torch::rand(sizes) * 2 - 1;
+      const EnergyGrad ref = energy_and_grad_autograd(*net, z), got = direct.energy_and_grad(z);
+      ASSERT_EQ(got.f.sizes(), ref.f.sizes());
+      ASSERT_EQ(got.grad.sizes(), ref.grad.sizes());
+      EXPECT_LT(((got.f - ref.f).abs().max() / ref.f.abs().max()).item<double>(), 1e-5) << shape[1] << " px, M=" << batch;
+      EXPECT_LT(((got.grad - ref.grad).norm() / ref.grad.norm()).item<double>(), 1e-5) << shape[1] << " px, M=" << batch;
+    }
+    const torch::Tensor z = torch::rand({4, shape[0], shape[1], shape[2]}) * 2 - 1;
+    const EnergyGrad before = direct.energy_and_grad(z);
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : net->parameters()) p.mul_(1.5);
+    }
+    EXPECT_TRUE(direct.energy_and_grad(z).f.equal(before.f)) << "weights reach the path only through set_weights";
+    direct.set_weights();
+    const EnergyGrad after = direct.energy_and_grad(z), ref = energy_and_grad_autograd(*net, z);
+    EXPECT_LT(((after.grad - ref.grad).norm() / ref.grad.norm()).item<double>(), 1e-5);
+  }
+}
+
+// bf16 through the direct path: within bf16's rounding of the fp32 gradient (the tolerance the autograd
+// twin above meets), and what SamplingPrecisionEnergy hands the sampler when precision.direct is set.
+TEST(OnednnConvGradient, Bf16TwinTakesTheDirectPath) {
+  if (!OnednnConvGradient::available() || !cpu_has_avx512_bf16()) GTEST_SKIP() << "no oneDNN headers or no AVX512-BF16";
+  torch::manual_seed(1);
+  const std::vector<std::int64_t> shape{1, 28, 28};
+  const Config cfg = yaml("{name: vanilla_net, n_f: 8, negative_slope: 0.05}");
+  EnergyPtr master = make_energy(cfg, shape);
+  for (auto& p : master->parameters()) p.requires_grad_(false);
+  const torch::Tensor z = torch::rand({32, 1, 28, 28}) * 2 - 1;
+  const EnergyGrad ref = energy_and_grad(*master, z);
+  SamplingPrecision precision{torch::kBFloat16, false};
+  precision.direct = true;
+  SamplingPrecisionEnergy twin(master, make_energy(cfg, shape), precision);
+  ASSERT_TRUE(twin.analytic_energy_and_grad(z).has_value());
+  const EnergyGrad got = energy_and_grad(twin, z);
+  EXPECT_EQ(got.grad.scalar_type(), torch::kFloat32);
+  EXPECT_LT(((got.grad - ref.grad).norm() / ref.grad.norm()).item<double>(), 0.15);
+  EXPECT_LT(((got.f - ref.f).abs().max() / ref.f.abs().max()).item<double>(), 0.15);
+  SamplingPrecisionEnergy autograd_twin(master, make_energy(cfg, shape), SamplingPrecision{torch::kBFloat16, false});
+  EXPECT_FALSE(autograd_twin.analytic_energy_and_grad(z).has_value());
+}
+
 TEST(SamplingPrecision, RefusesWhatCannotWork) {
   const auto config = [](const std::string& precision, const std::string& sampler) {
-    return Config(YAML::Load("{precision: " + precision + ", channels_last: false, sampler: {name: " + sampler + "}}"));
+    return Config(YAML::Load("{precision: " + precision + ", channels_last: false, sampling_gradient: direct, sampler: {name: " +
+                             sampler + "}}"));
   };
   EXPECT_TRUE(SamplingPrecision::from_config(config("fp32", "mala"), torch::kCPU, true).is_default());
   try {

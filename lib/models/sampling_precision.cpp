@@ -1,5 +1,7 @@
 #include "models/sampling_precision.h"
 
+#include "models/vanilla_net.h"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -30,6 +32,7 @@ SamplingPrecision SamplingPrecision::from_config(const Config& cfg, const torch:
   }
   if (name == "bf16") {
     p.dtype = torch::kBFloat16;
+    p.direct = device.is_cpu() && cfg.get<std::string>("sampling_gradient") == "direct" && OnednnConvGradient::available();
   } else if (name != "fp32") {
     throw UserError(fmt::format("precision={}: expected fp32, bf16 or auto", name));
   }
@@ -53,12 +56,23 @@ SamplingPrecisionEnergy::SamplingPrecisionEnergy(EnergyPtr master, EnergyPtr twi
   twin_params_ = twin_->parameters();
   if (master_params_.size() != twin_params_.size())
     throw std::logic_error("SamplingPrecisionEnergy: the twin's architecture differs from the master's");
+  if (precision_.direct) {
+    if (const auto* net = dynamic_cast<const VanillaNetImpl*>(master_.get()))
+      direct_ = std::make_unique<OnednnConvGradient>(net->conv_layers(), net->negative_slope(), net->sample_shape(),
+                                                     precision_.dtype);
+  }
   sync();
 }
 
 void SamplingPrecisionEnergy::sync() {
   torch::NoGradGuard no_grad;
   for (std::size_t i = 0; i < master_params_.size(); ++i) twin_params_[i].copy_(master_params_[i]);
+  if (direct_) direct_->set_weights();
+}
+
+std::optional<EnergyGrad> SamplingPrecisionEnergy::analytic_energy_and_grad(const torch::Tensor& z) {
+  if (!direct_ || !z.device().is_cpu()) return std::nullopt;
+  return direct_->energy_and_grad(z.detach().to(torch::kFloat32));
 }
 
 torch::Tensor SamplingPrecisionEnergy::forward(const torch::Tensor& x) {

@@ -6,12 +6,16 @@
 // way out, and ∇f reaches the chain in fp32 through autograd. The parameter update stays fp32.
 
 #include "models/energy.h"
+#include "models/onednn_conv_gradient.h"
 
 namespace stanley {
 
 struct SamplingPrecision {
   torch::Dtype dtype = torch::kFloat32;
   bool channels_last = false;
+  // bf16 on a CPU: f and ∇f of a VanillaNet by oneDNN directly (models/onednn_conv_gradient.h) instead
+  // of libtorch's modules and autograd (config `sampling_gradient`: direct | autograd).
+  bool direct = false;
   bool is_default() const { return dtype == torch::kFloat32 && !channels_last; }
   // `precision` (fp32 | bf16) and `channels_last` of the run's config; refuses bf16 where this CPU
   // has no AVX512-BF16 and with samplers whose Metropolis-Hastings test needs f to fp32 accuracy.
@@ -25,10 +29,14 @@ class SamplingPrecisionEnergy : public EnergyModel {
   // Copies (and converts) the master's current weights into the twin.
   void sync();
   torch::Tensor forward(const torch::Tensor& x) override;
+  // The direct oneDNN path when precision.direct and the net is a VanillaNet, else none (autograd).
+  std::optional<EnergyGrad> analytic_energy_and_grad(const torch::Tensor& z) override;
+  bool direct() const { return direct_ != nullptr; }
 
  private:
   EnergyPtr master_, twin_;
   SamplingPrecision precision_;
+  std::unique_ptr<OnednnConvGradient> direct_;
   std::vector<torch::Tensor> master_params_, twin_params_;
 };
 

@@ -2,7 +2,8 @@
 
 namespace stanley {
 
-VanillaNetImpl::VanillaNetImpl(const std::vector<std::int64_t>& sample_shape, std::int64_t n_f, double negative_slope) {
+VanillaNetImpl::VanillaNetImpl(const std::vector<std::int64_t>& sample_shape, std::int64_t n_f, double negative_slope)
+    : negative_slope_(negative_slope), sample_shape_(sample_shape) {
   if (sample_shape.size() != 3 || sample_shape[1] != sample_shape[2])
     throw UserError("model=vanilla_net needs square image data [C, H, H]");
   auto act = [&] { return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(negative_slope)); };
@@ -23,6 +24,18 @@ VanillaNetImpl::VanillaNetImpl(const std::vector<std::int64_t>& sample_shape, st
 }
 
 torch::Tensor VanillaNetImpl::forward(const torch::Tensor& x) { return net_->forward(x).flatten(); }
+
+std::vector<ConvLayer> VanillaNetImpl::conv_layers() const {
+  std::vector<ConvLayer> layers;
+  for (const auto& module : net_->children()) {
+    if (const auto* conv = module->as<torch::nn::Conv2dImpl>()) {
+      const auto& o = conv->options;
+      const auto pad = c10::get<torch::ExpandingArray<2>>(o.padding());
+      layers.push_back({conv->weight, conv->bias, (*o.stride())[0], (*pad)[0]});
+    }
+  }
+  return layers;
+}
 
 EnergyPtr make_vanilla_net(const Config& cfg, const std::vector<std::int64_t>& sample_shape) {
   return std::make_shared<VanillaNetImpl>(sample_shape, cfg.get<long>("n_f"), cfg.get<double>("negative_slope"));

@@ -1,5 +1,6 @@
 #pragma once
 #include "models/energy.h"
+#include "models/onednn_conv_gradient.h"
 
 namespace stanley {
 
@@ -10,9 +11,16 @@ class VanillaNetImpl : public EnergyModel {
  public:
   VanillaNetImpl(const std::vector<std::int64_t>& sample_shape, std::int64_t n_f, double negative_slope);
   torch::Tensor forward(const torch::Tensor& x) override;
+  // The convolutions in order (their own parameter tensors) and the LeakyReLU's slope between them:
+  // what a direct oneDNN gradient path (models/onednn_conv_gradient.h) needs.
+  std::vector<ConvLayer> conv_layers() const;
+  double negative_slope() const { return negative_slope_; }
+  const std::vector<std::int64_t>& sample_shape() const { return sample_shape_; }
 
  private:
   torch::nn::Sequential net_{nullptr};
+  double negative_slope_;
+  std::vector<std::int64_t> sample_shape_;
 };
 
 EnergyPtr make_vanilla_net(const Config& cfg, const std::vector<std::int64_t>& sample_shape);

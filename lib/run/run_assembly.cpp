@@ -23,11 +23,17 @@ RunAssembly assemble_run(const Config& cfg, const torch::Device& device, const A
   run.settings = TrainSettings::from_config(cfg);
   run.init = std::make_unique<ChainInit>(cfg.sub("train.init"), run.data.get());
   run.trainer = std::make_unique<Trainer>(run.settings, run.model, *run.sampler, *run.data, *run.init, cfg.sub("optim"));
+  bool direct = false;
   if (!precision.is_default()) {
     EnergyPtr twin = make_energy(cfg.sub("model"), run.data->sample_shape());
     twin->to(device);
-    run.trainer->set_sampling_model(std::make_shared<SamplingPrecisionEnergy>(run.model, twin, precision));
+    auto sampling = std::make_shared<SamplingPrecisionEnergy>(run.model, twin, precision);
+    direct = sampling->direct();
+    run.trainer->set_sampling_model(sampling);
   }
+  run.sampling_arithmetic = precision.dtype == torch::kBFloat16 ? "bf16" : "fp32";
+  if (direct) run.sampling_arithmetic += " direct";
+  if (precision.channels_last) run.sampling_arithmetic += " channels-last";
   return run;
 }
 

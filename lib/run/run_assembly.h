@@ -25,6 +25,9 @@ struct RunAssembly {
   TrainSettings settings;
   std::unique_ptr<ChainInit> init;  // what evaluation draws fresh starts from (the trainer holds its own copy)
   std::unique_ptr<Trainer> trainer;
+  // What the sampler's energy computes in, as metrics.h5 records it: "fp32", "bf16" or "bf16 direct"
+  // (oneDNN called directly), with " channels-last" where set.
+  std::string sampling_arithmetic;
 };
 
 struct AssemblyOptions {
