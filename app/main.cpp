@@ -24,6 +24,7 @@
 #include "run/runner.h"
 #include "run/stats.h"
 #include "runtime/blas_kernels.h"
+#include "runtime/numerics_mode.h"
 #include "runtime/host_allocator.h"
 #include "runtime/stop_signal.h"
 #include "samplers/sampler_registry.h"
@@ -227,7 +228,7 @@ int report_failure(const std::string& kind, const std::string& detail) {
 int main(int argc, char** argv) {
   // Configs name files shipped with the source (the frozen fid_fmnist network) as ${oc.env:STANLEY_SOURCE_DIR}/...
   setenv("STANLEY_SOURCE_DIR", STANLEY_SOURCE_DIR, /*overwrite=*/0);
-  ensure_fast_blas_kernels(argv);
+  enter_numerics_mode(argv);
   keep_freed_memory();
   std::vector<std::string> args(argv + 1, argv + argc);
   try {

@@ -10,6 +10,7 @@
 #include "run/run_loading.h"
 #include "runtime/blas_kernels.h"
 #include "runtime/build_info.h"
+#include "runtime/numerics_mode.h"
 #include "store/run_lock.h"
 #include "training/checkpoint.h"
 
@@ -26,6 +27,7 @@ struct Prepared {
 
 Prepared prepare(const YAML::Node& root, const ExperimentRegistry& experiments) {
   Config cfg(root);
+  require_numerics_mode(cfg.get<std::string>("numerics"));  // may run this command again in the config's mode
   const torch::Device device = apply_runtime(cfg);
   auto experiment = make_experiment(experiments, cfg.get<std::string>("experiment"));
   // Model initialisation draws from the global generator: give it its own derived stream.
@@ -45,7 +47,12 @@ void write_provenance(MetricsLog& metrics, const Config& cfg) {
   metrics.set_attr("device", cfg.get<std::string>("device"));
   metrics.set_attr("seed", static_cast<std::int64_t>(cfg.get<long long>("seed")));
   metrics.set_attr("threads", static_cast<std::int64_t>(torch::get_num_threads()));
-  metrics.set_attr("blas_core", blas_core());
+  const KernelChoices kernels = kernel_choices();
+  metrics.set_attr("numerics", kernels.mode);
+  metrics.set_attr("blas_core", kernels.blas_core);
+  metrics.set_attr("onednn_isa", kernels.onednn_isa);
+  metrics.set_attr("aten_cpu_capability", kernels.aten_capability);
+  metrics.set_attr("precision", cfg.get<std::string>("precision"));
   metrics.flush();
 }
 

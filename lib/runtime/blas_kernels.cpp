@@ -1,9 +1,6 @@
 #include "runtime/blas_kernels.h"
 
 #include <dlfcn.h>
-#include <unistd.h>
-
-#include <cstdlib>
 
 namespace stanley {
 
@@ -16,16 +13,6 @@ std::string blas_core() {
 void set_blas_threads(int threads) {
   using SetThreads = void (*)(int);
   if (auto* fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(threads);
-}
-
-void ensure_fast_blas_kernels(char** argv) {
-  if (std::getenv("OPENBLAS_CORETYPE")) return;
-  if (blas_core() != "Prescott") return;
-  __builtin_cpu_init();
-  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return;
-  ::setenv("OPENBLAS_CORETYPE", "HASWELL", 1);
-  ::execv("/proc/self/exe", argv);
-  // execv failed: carry on with the slow kernels rather than not at all.
 }
 
 }  // namespace stanley
