@@ -1,5 +1,6 @@
 """Reading run directories: metrics.h5 attributes (stored as bytes) and the resolved config (YAML)."""
 import os
+import re
 
 import yaml
 
@@ -48,6 +49,15 @@ def series(f, name):
     return f[f"scalars/{name}/step"][()], f[f"scalars/{name}/value"][()]
 
 
+def divergence_iteration(status):
+    """The iteration a diverged run stopped at, from its status (`diverged: iteration N: ...`, as the trainer's
+    DivergenceError words it), or None when the status is not a divergence or names no iteration."""
+    if not status.startswith("diverged"):
+        return None
+    m = re.search(r"iteration (\d+)", status)
+    return int(m.group(1)) if m else None
+
+
 def config_value(cfg, dotted):
     """A dotted key's value in a resolved config dict (None when absent)."""
     node = cfg
@@ -63,9 +73,10 @@ def grid_point(f, cfg, keep_seed=False):
     return read_attr(f, "sampler") + "\n" + yaml.safe_dump(rest, sort_keys=True)
 
 
-def provenance(script, dirs):
-    """A report's header lines: the command that wrote it, the commits its runs were built from (metrics.h5's
-    git_sha), the date and the machine, so that every number in it can be traced and re-made."""
+def provenance(script, dirs, argv=None):
+    """A report's header lines: the command that wrote it (its arguments argv, by default sys.argv[1:]), the
+    commits its runs were built from (metrics.h5's git_sha), the date and the machine, so that every number in
+    it can be traced and re-made."""
     import datetime
     import platform
     import shlex
@@ -76,7 +87,7 @@ def provenance(script, dirs):
     for d in dirs:
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             commits.add(read_attr(f, "git_sha", "?"))
-    return [f"Command: `{script} {' '.join(shlex.quote(a) for a in sys.argv[1:])}`  ",
+    return [f"Command: `{script} {' '.join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))}`  ",
             f"Runs built from: {', '.join(sorted(commits)) or 'no runs'}; report made {datetime.date.today().isoformat()} "
             f"on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores)"]
 

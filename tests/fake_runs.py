@@ -50,3 +50,36 @@ def lucky_seed_grid(**arm):
             dict(arm, step=4, fid=150.0, d_end=2.0, seed=1),
             dict(arm, step=2, fid=110.0, d_end=1.0, seed=0),
             dict(arm, step=2, fid=180.0, d_end=1.0, seed=1)]
+
+
+def fake_paired_run(path, sampler, seed, values, steps=(500, 1000), status="finished", metric="kl", sampler_cfg=None,
+                    git_sha="abc1234"):
+    """A run of one arm on one seed for the paired report: `metric` logged at the first len(values) of `steps`
+    (a run that diverged or is still running logs fewer), the seed as an attribute and in the config, and
+    sampler_cfg (say {"clip_fraction": 0.1}) in the config's sampler section for --label-key/--group-key.
+    A diverged run's status names its iteration as the trainer words it: `diverged: iteration N: ...`."""
+    os.makedirs(path)
+    with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
+        f.attrs["status"] = status
+        f.attrs["config"] = yaml.safe_dump({"seed": seed, "sampler": dict({"name": sampler}, **(sampler_cfg or {}))})
+        f.attrs["sampler"] = sampler
+        f.attrs["seed"] = seed
+        f.attrs["git_sha"] = git_sha
+        if values is not None:
+            f[f"scalars/{metric}/step"] = np.asarray(list(steps)[:len(values)], np.int64)
+            f[f"scalars/{metric}/value"] = np.asarray(values, float)
+
+
+def paired_sweep(path, arms, steps=(500, 1000), metric="kl"):
+    """A sweep of paired runs: arms = {label: [(seed, values, status), ...]} (status optional), one numbered
+    job per run. A label 'name key=value' sets sampler.key in the config (for --label-key sampler.key)."""
+    fake_sweep(path)
+    job = 0
+    for label, runs in arms.items():
+        name, *settings = label.split()
+        cfg = {k: yaml.safe_load(v) for k, v in (s.split("=", 1) for s in settings)}
+        for run in runs:
+            seed, values, status = (tuple(run) + ("finished",))[:3]
+            fake_paired_run(os.path.join(path, str(job)), name, seed, values, steps, status, metric, cfg)
+            job += 1
+    return path
