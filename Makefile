@@ -246,7 +246,8 @@ bench: build
 
 # The suite's EBM iteration against the same loop in PyTorch-Python, alternated over ROUNDS rounds.
 bench-compare: build
-	$(PYTHON) bench/compare.py $(BUILD) --rounds $(or $(ROUNDS),5) --cases rings,fmnist --out results/bench/compare.json
+	$(PYTHON) bench/compare.py $(BUILD) --rounds $(or $(ROUNDS),3) --numerics $(or $(NUMERICS),portable) \
+	  --cases $(or $(CASES),fmnist_twin_bf16,fmnist_twin,rings,fmnist) --out results/bench/compare.json
 
 clean:
 	rm -rf $(BUILD)

@@ -2,10 +2,16 @@
 """Side by side: the suite's EBM iteration (bench_pipeline) against its PyTorch-Python twin
 (bench/reference/ebm_iteration.py), run alternately over --rounds so that both see the same machine
 load; prints, per case, the median time ratio Python / C++ with its min and max, and writes JSON.
-Both sides run with the same OpenBLAS kernels (OPENBLAS_CORETYPE as `stanley` chooses it) and the
-same OpenBLAS thread count (torch.set_num_threads does not reach OpenBLAS in either language).
+Both sides run under the same kernel choices: --numerics portable (the suite's default) gives Python's
+torch the pins `stanley` sets for itself (OPENBLAS_CORETYPE, ONEDNN_MAX_CPU_ISA, ATEN_CPU_CAPABILITY:
+runtime/numerics_mode.h); native runs both sides unpinned. Both get the same OpenBLAS thread count
+(torch.set_num_threads does not reach OpenBLAS in either language).
+fmnist_twin_bf16 is the twin in bf16: the suite's bf16 (the sampler's gradient by oneDNN directly)
+against Python's fastest bf16 form, the faster of autocast and a bf16 channels-last copy of the net,
+each timed in every round (the ratio uses the faster of the two in that round).
 
-usage: compare.py BUILD_DIR [--rounds 5] [--cases rings,fmnist] [--out results/bench/compare.json]
+usage: compare.py BUILD_DIR [--rounds 5] [--cases rings,fmnist,fmnist_twin,fmnist_twin_bf16]
+                  [--numerics portable|native] [--out results/bench/compare.json]
 """
 import argparse
 import json
@@ -14,10 +20,12 @@ import statistics
 import subprocess
 import sys
 
-THREADS = {"rings": 1, "fmnist": 2, "fmnist_twin": 1}
+THREADS = {"rings": 1, "fmnist": 2, "fmnist_twin": 1, "fmnist_twin_bf16": 1}
+PYTHON_CASE = {"fmnist_twin_bf16": ("fmnist_twin", ("autocast", "bf16"))}  # case: (reference case, forms raced)
 # Names carry Google Benchmark's "/min_time:..." suffix, so no filter may end in "$".
 FILTERS = {"rings": "^ebm_iteration/rings/langevin/", "fmnist": "^ebm_iteration/fmnist/langevin/M64/K40/fp32/",
-           "fmnist_twin": "^ebm_iteration/fmnist_twin/langevin/M32/K10/fp32/"}
+           "fmnist_twin": "^ebm_iteration/fmnist_twin/langevin/M32/K10/fp32/",
+           "fmnist_twin_bf16": "^ebm_iteration/fmnist_twin/langevin/M32/K10/bf16/"}
 
 
 def cpp_seconds(build, case, env):
@@ -43,11 +51,28 @@ def check_filters(build):
 
 
 def python_seconds(case, env):
+    """Seconds per iteration of the reference, per form raced: {form: seconds}."""
     env = dict(env, OPENBLAS_NUM_THREADS=str(THREADS[case]))  # as the C++ side sets for itself
     here = os.path.dirname(os.path.abspath(__file__))
-    out = subprocess.run([sys.executable, os.path.join(here, "reference", "ebm_iteration.py"), case, "--seconds", "3"],
-                         capture_output=True, text=True, env=env, check=True).stdout
-    return json.loads(out)["seconds_per_iteration"]
+    ref_case, forms = PYTHON_CASE.get(case, (case, ("fp32",)))
+    out = {}
+    for form in forms:
+        text = subprocess.run([sys.executable, os.path.join(here, "reference", "ebm_iteration.py"), ref_case,
+                               "--seconds", "3", "--form", form], capture_output=True, text=True, env=env, check=True).stdout
+        out[form] = json.loads(text)["seconds_per_iteration"]
+    return out
+
+
+def kernel_env(numerics):
+    """The environment both sides run in: the pins of runtime/numerics_mode.cpp, or none."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_CORETYPE", "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "STANLEY_NUMERICS_PINNED")}
+    env["STANLEY_NUMERICS"] = numerics
+    if numerics == "portable":
+        flags = open("/proc/cpuinfo").read()
+        env.update(OPENBLAS_CORETYPE="HASWELL", ONEDNN_MAX_CPU_ISA="AVX512_CORE_BF16",
+                   ATEN_CPU_CAPABILITY="avx512" if " avx512f" in flags else "avx2")
+    return env
 
 
 def main():
@@ -56,31 +81,36 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cases", default="rings,fmnist")
     ap.add_argument("--out", default="results/bench/compare.json")
+    ap.add_argument("--numerics", choices=("portable", "native"), default="portable")
     ap.add_argument("--check", action="store_true", help="only check that each case names exactly one benchmark")
     a = ap.parse_args()
     if a.check:
         check_filters(a.build)
         return
-    env = dict(os.environ)
-    env.setdefault("OPENBLAS_CORETYPE", "HASWELL")  # what `stanley` picks on a CPU OpenBLAS 0.3.21 misdetects
+    env = kernel_env(a.numerics)
     results = {}
     for case in a.cases.split(","):
         ratios, cpp, py = [], [], []
         for r in range(a.rounds):
             c = cpp_seconds(a.build, case, env)
-            p = python_seconds(case, env)
+            forms = python_seconds(case, env)
+            p = min(forms.values())
             cpp.append(c)
-            py.append(p)
+            py.append(forms)
             ratios.append(p / c)
-            print(f"{case} round {r + 1}/{a.rounds}: C++ {c * 1e3:.2f} ms, Python {p * 1e3:.2f} ms, ratio {p / c:.2f}",
+            shown = ", ".join(f"{k} {v * 1e3:.2f}" for k, v in forms.items())
+            print(f"{case} round {r + 1}/{a.rounds}: C++ {c * 1e3:.2f} ms, Python ({shown}) ms, ratio {p / c:.2f}",
                   flush=True)
-        results[case] = dict(cpp_ms=[x * 1e3 for x in cpp], python_ms=[x * 1e3 for x in py], ratios=ratios,
+        results[case] = dict(cpp_ms=[x * 1e3 for x in cpp], python_ms=[{k: v * 1e3 for k, v in f.items()} for f in py],
+                             ratios=ratios,
                              median_ratio=statistics.median(ratios), min_ratio=min(ratios), max_ratio=max(ratios))
         print(f"{case}: Python / C++ median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, "
               f"max {max(ratios):.2f}) over {a.rounds} alternated rounds")
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
-        json.dump(dict(openblas_coretype=env["OPENBLAS_CORETYPE"], cases=results), f, indent=1)
+        json.dump(dict(numerics=a.numerics, kernels={k: env.get(k) for k in ("OPENBLAS_CORETYPE", "ONEDNN_MAX_CPU_ISA",
+                                                                          "ATEN_CPU_CAPABILITY")},
+                       cases=results), f, indent=1)
     print(f"written: {a.out}")
 
 
