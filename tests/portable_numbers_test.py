@@ -60,7 +60,10 @@ def main():
                 print(f"{name}: skipped (no AVX512-BF16 on this CPU)")
                 continue
             run_dir = os.path.join(tmp, name)
-            r = subprocess.run([stanley, "run", *overrides, "scale=smoke", "seed=0", "threads=1", f"run.dir={run_dir}"],
+            # run.root in the temporary directory: the data cache (reference statistics) is made by these runs
+            # at threads=1, not read from one another process made (its digits follow that process's threads).
+            r = subprocess.run([stanley, "run", *overrides, "scale=smoke", "seed=0", "threads=1", f"run.dir={run_dir}",
+                                f"run.root={tmp}"],
                                capture_output=True, text=True, env=env)
             if r.returncode != 0:
                 sys.exit(f"{name}: stanley exited {r.returncode}:\n{r.stderr[-2000:]}")
