@@ -35,20 +35,21 @@ void reorder_into(const memory& from, const memory& to, dnnl::stream& stream) {
 // each with its arguments bound. Every convolution picks the layouts it runs fastest in (format `any`);
 // where two neighbours picked differently a reorder sits between them, else they share the buffer.
 // z comes in and ∇f, f go out through plain fp32 buffers whose handles are set per call.
+using Steps = std::vector<std::pair<dnnl::primitive, std::unordered_map<int, memory>>>;
+
 struct OnednnConvGradient::Plan {
   std::int64_t batch = 0;
   std::int64_t weights_version = -1;
-  std::vector<std::pair<dnnl::primitive, std::unordered_map<int, memory>>> steps;
+  Steps steps;
   memory z_plain, f_plain, grad_plain;
   // Per layer: the plain fp32 weights and bias reordered into the forward and backward-data layouts.
-  std::vector<std::pair<memory::desc, memory>> w_fwd, w_bwd, bias;
+  std::vector<memory> w_fwd, w_bwd, bias;
 };
 
 namespace {
 // `from` in the layout `to_desc`: the same memory when the layouts agree, else a new buffer filled by a
 // reorder appended to the steps.
-memory in_layout(const memory& from, const memory::desc& to_desc,
-                 std::vector<std::pair<dnnl::primitive, std::unordered_map<int, memory>>>& steps) {
+memory in_layout(const memory& from, const memory::desc& to_desc, Steps& steps) {
   if (from.get_desc() == to_desc) return from;
   memory to(to_desc, cpu_engine());
   steps.push_back({dnnl::reorder(from, to), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}});
@@ -97,11 +98,11 @@ OnednnConvGradient::Plan& OnednnConvGradient::plan_for(std::int64_t batch) {
     const auto& fpd = fwd_pds.emplace_back(d, attr, engine);
     const memory src = in_layout(previous, fpd.src_desc(), p.steps);
     const memory dst(fpd.dst_desc(), engine);
-    p.w_fwd.push_back({fpd.weights_desc(), memory(fpd.weights_desc(), engine)});
-    p.bias.push_back({fpd.bias_desc(), memory(fpd.bias_desc(), engine)});
+    p.w_fwd.emplace_back(fpd.weights_desc(), engine);
+    p.bias.emplace_back(fpd.bias_desc(), engine);
     p.steps.push_back({dnnl::convolution_forward(fpd), {{DNNL_ARG_SRC, src},
-                                                       {DNNL_ARG_WEIGHTS, p.w_fwd.back().second},
-                                                       {DNNL_ARG_BIAS, p.bias.back().second},
+                                                       {DNNL_ARG_WEIGHTS, p.w_fwd.back()},
+                                                       {DNNL_ARG_BIAS, p.bias.back()},
                                                        {DNNL_ARG_DST, dst}}});
     in_shapes.push_back(shape);
     out.push_back(dst);
@@ -139,10 +140,10 @@ OnednnConvGradient::Plan& OnednnConvGradient::plan_for(std::int64_t batch) {
                                             {layer.padding, layer.padding});
     dnnl::convolution_backward_data::primitive_desc bpd(d, engine, fwd_pds[i]);
     const memory dd = in_layout(diff, bpd.diff_dst_desc(), p.steps);
-    p.w_bwd[i] = {bpd.weights_desc(), memory(bpd.weights_desc(), engine)};
+    p.w_bwd[i] = memory(bpd.weights_desc(), engine);
     const memory ds(bpd.diff_src_desc(), engine);
     p.steps.push_back({dnnl::convolution_backward_data(bpd),
-                       {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, p.w_bwd[i].second}, {DNNL_ARG_DIFF_SRC, ds}}});
+                       {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, p.w_bwd[i]}, {DNNL_ARG_DIFF_SRC, ds}}});
     diff = ds;
   }
   p.steps.push_back({dnnl::reorder(diff, p.grad_plain), {{DNNL_ARG_FROM, diff}, {DNNL_ARG_TO, p.grad_plain}}});
@@ -175,10 +176,10 @@ EnergyGrad OnednnConvGradient::energy_and_grad(const torch::Tensor& z_in) {
     for (std::size_t i = 0; i < layers_.size(); ++i) {
       const torch::Tensor w = layers_[i].weight.detach().contiguous(), b = layers_[i].bias.detach().contiguous();
       memory plain_w({dims_of(w.sizes()), Dt::f32, Tag::oihw}, engine, w.data_ptr());
-      reorder_into(plain_w, p.w_fwd[i].second, stream);
-      reorder_into(plain_w, p.w_bwd[i].second, stream);
+      reorder_into(plain_w, p.w_fwd[i], stream);
+      reorder_into(plain_w, p.w_bwd[i], stream);
       memory plain_b({{b.size(0)}, Dt::f32, Tag::x}, engine, b.data_ptr());
-      reorder_into(plain_b, p.bias[i].second, stream);
+      reorder_into(plain_b, p.bias[i], stream);
     }
     p.weights_version = weights_version_;
   }
