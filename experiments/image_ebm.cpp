@@ -32,6 +32,7 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
       throw UserError(fmt::format("experiment={} needs an image dataset (data=fmnist, cifar10, flowers, celeba)",
                                   cfg.get<std::string>("experiment")));
   };
+  check_feature_files(cfg);  // before the run directory exists: a damaged file leaves nothing behind
   run_ = assemble_run(cfg, device, options);
   data_ = std::dynamic_pointer_cast<ImageDataset>(run_.data);
   eval_samples_ = cfg.get<long>("eval.n_samples");
@@ -47,6 +48,7 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
   }
   cfg.require(!protocols_.empty(), "eval.protocols", "a non-empty list of noise, train");
   data_floor_ = cfg.get<bool>("eval.data_floor");
+  at_start_ = cfg.get<bool>("eval.at_start");
   // A named Inception file that is not there is bad input: refused here, before the run directory exists.
   const auto extractors = cfg.get<std::vector<std::string>>("eval.extractors");
   if (std::find(extractors.begin(), extractors.end(), "inception") != extractors.end() &&
@@ -117,12 +119,13 @@ void ImageEbmExperiment::score(const torch::Tensor& images, const std::string& s
 std::map<std::string, double> ImageEbmExperiment::evaluate(RunContext& ctx, std::int64_t iteration) {
   std::map<std::string, double> metrics;
   EvalStreams streams = ctx.gens.evaluation(iteration);
-  for (const auto& [protocol, suffix] : protocols_) {
+  const bool score_samples = iteration > 0 || at_start_;
+  for (std::size_t p = 0; score_samples && p < protocols_.size(); ++p) {
+    const auto& [protocol, suffix] = protocols_[p];
     // Scored as saved pictures are: clamped to [-1, 1] and quantised to 8 bits.
     const torch::Tensor samples = to_unit_range(to_uint8(generate(eval_samples_, streams, protocol)));
     score(samples, suffix, streams.scoring, metrics);
-    if (protocol == protocols_.front().first)
-      record_images(ctx, fmt::format("eval_{:07d}.png", iteration), MetricsLog::Snapshot::kEval, iteration, samples);
+    if (p == 0) record_images(ctx, fmt::format("eval_{:07d}.png", iteration), MetricsLog::Snapshot::kEval, iteration, samples);
   }
   if (data_floor_ && iteration == 0) {
     // Real images the reference never saw (the reference is eval.ref_split): N of the training split

@@ -51,6 +51,7 @@ class ImageEbmExperiment : public Experiment {
   bool kid_ = false;
   std::vector<std::pair<Protocol, std::string>> protocols_;  // with each one's metric suffix
   bool data_floor_ = false;
+  bool at_start_ = true;  // eval.at_start: score samples at iteration 0 (else only the data floor there)
   TrainingDiagnostics diagnostics_;
   std::int64_t kid_subsets_ = 0, kid_subset_size_ = 0;
 };

@@ -76,7 +76,7 @@ class Check:
                            env=self.env, timeout=timeout)
         row = dict(name=name, rc=p.returncode, seconds=round(time.time() - t0, 1), args=" ".join(args))
         log = read(os.path.join(run_dir, "log.txt"))
-        evals = re.findall(r"eval iter (\d+):(.*)", log)
+        evals = re.findall(r"eval iter (\d+)(?: \([0-9.]+ s\))?:(.*)", log)
         row["last_eval"] = f"iter {evals[-1][0]}:{evals[-1][1]}" if evals else ""
         m = re.search(r"median ([\d.]+) ms per iteration", log)
         row["ms"] = float(m.group(1)) if m else None
@@ -159,7 +159,7 @@ class Check:
         last = "checkpoints/iter_0000400.pt"
         ref_run = os.path.join(self.runs, "resume", "uninterrupted")
         same_ckpt, detail = self.same_checkpoint(os.path.join(ref_run, last), os.path.join(killed_dir, last))
-        evals = lambda d: re.findall(r"eval iter (\d+):(.*)", read(os.path.join(d, "log.txt")))  # noqa: E731
+        evals = lambda d: re.findall(r"eval iter (\d+)(?: \([0-9.]+ s\))?:(.*)", read(os.path.join(d, "log.txt")))  # noqa: E731
         same_eval = evals(ref_run)[-1:] == evals(killed_dir)[-1:]
         row.update(rc=r.returncode if r.returncode else (0 if same_ckpt and same_eval else 1), seconds=None,
                    last_eval=f"killed after checkpoint {killed_at}; final checkpoint {detail}; "

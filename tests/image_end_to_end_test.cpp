@@ -70,6 +70,13 @@ TEST(ImageEndToEnd, StabilisersAndProtocols) {
   EXPECT_LT(h5.read_doubles("/scalars/fid_fmnist_data/value")[0], 0.5 * h5.read_doubles("/scalars/fid_fmnist/value")[0]);
   // smoke: M = 16, K = 5, one gradient per Langevin step.
   EXPECT_DOUBLE_EQ(h5.read_doubles("/scalars/grad_evals/value").back(), 20.0 * 16 * 5);
+  // eval.at_start=false (the twin's): at iteration 0 only the data floor, the same value; samples from 10 on.
+  ASSERT_EQ(run_stanley(fmnist(tmp / "late", tmp / "cache", "eval.protocols=[noise,train] eval.data_floor=true "
+                                                             "eval.at_start=false")).exit_code, 0);
+  H5File late(tmp / "late" / "metrics.h5", H5File::Mode::kReadOnly);
+  EXPECT_EQ(late.read_ints("/scalars/fid_fmnist_train/step"), (std::vector<std::int64_t>{10, 20}));
+  EXPECT_EQ(late.read_ints("/scalars/fid_fmnist_data/step"), (std::vector<std::int64_t>{0}));
+  EXPECT_EQ(late.read_doubles("/scalars/fid_fmnist_data/value"), h5.read_doubles("/scalars/fid_fmnist_data/value"));
   const CommandResult bad = run_stanley(fmnist(tmp / "bad", tmp / "cache", "train.clamp=[1,0]"));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("train.clamp must be null or [low, high] with low < high"), std::string::npos) << bad.output;
@@ -121,6 +128,7 @@ TEST(ImageEndToEnd, PersistentBankResumesToTheSameNumbers) {
   // Stop at 10 (a run that ends there), then extend the same directory to 20 by resuming.
   ASSERT_EQ(run_stanley(fmnist(tmp / "cut", tmp / "cache", pcd)).exit_code, 0);
   fs::remove(tmp / "cut" / "checkpoints" / "iter_0000020.pt");
+  H5File(tmp / "cut" / "metrics.h5", H5File::Mode::kReadWrite).set_attr("status", std::string("interrupted"));
   const CommandResult resumed = run_stanley("resume " + (tmp / "cut").string());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   H5File a(tmp / "whole" / "metrics.h5", H5File::Mode::kReadOnly), b(tmp / "cut" / "metrics.h5", H5File::Mode::kReadOnly);
@@ -171,6 +179,30 @@ TEST(ImageEndToEnd, InceptionWithoutAFileIsUnavailableAndSaysSo) {
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_NE(missing.output.find("features.inception.path=/nonexistent.pt: no such file"), std::string::npos) << missing.output;
   EXPECT_FALSE(fs::exists(tmp / "run2"));
+}
+
+// A damaged file a run reads (the frozen feature network, an Inception export) is bad input: exit 2, one
+// line naming the key and the file, and no run directory (checked before it is made).
+TEST(ImageEndToEnd, ADamagedFeatureFileIsOneLineAndNoRunDirectory) {
+  TempDir tmp;
+  const fs::path shipped = fs::path(STANLEY_SOURCE_DIR) / "assets" / "fid_fmnist" / "classifier.pt";
+  fs::copy_file(shipped, tmp / "truncated.pt");
+  fs::resize_file(tmp / "truncated.pt", fs::file_size(shipped) / 2);
+  write_text(tmp / "garbage.pt", "not a network\n");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"features.classifier.weights=" + (tmp / "truncated.pt").string(),
+       "features.classifier.weights: " + (tmp / "truncated.pt").string() + " is damaged"},
+      {"features.classifier.weights=" + (tmp / "garbage.pt").string(),
+       "features.classifier.weights: " + (tmp / "garbage.pt").string() + " is damaged"},
+      {"eval.extractors=[inception] features.inception.path=" + (tmp / "garbage.pt").string(),
+       "features.inception.path=" + (tmp / "garbage.pt").string() + ": not a loadable TorchScript file"}};
+  for (const auto& [args, fragment] : cases) {
+    const CommandResult r = run_stanley(fmnist(tmp / "run", tmp / "cache", args));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find(fragment), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(tmp / "run")) << args;
+  }
 }
 
 TEST(ImageEndToEnd, StatsCommandBuildsReferenceStatistics) {

@@ -36,6 +36,10 @@ class ClassifierNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ClassifierNet);
 
+// A frozen network file (features.classifier.weights) that does not exist or does not open as one: a
+// UserError naming the key and the file in one line. Run before anything is written.
+void check_classifier_file(const std::filesystem::path& file);
+
 class ClassifierFeatures : public FeatureExtractor {
  public:
   // Loads the frozen network (settings.weights), or the cached one for (data, settings), or trains it on

@@ -13,17 +13,29 @@ namespace fs = std::filesystem;
 
 namespace stanley {
 
-InceptionFeatures::InceptionFeatures(const fs::path& file, const std::string& format, const torch::Device& device)
-    : device_(device) {
+namespace {
+
+torch::jit::script::Module load_inception(const fs::path& file, const torch::Device& device) {
   if (!fs::exists(file)) {
     throw UserError(fmt::format("features.inception.path={}: no such file; supply NVIDIA's inception-2015-12-05.pt "
                                 "or a pytorch-fid export made by analysis/export_inception.py", file.string()));
   }
   try {
-    module_ = torch::jit::load(file.string(), device);
+    return torch::jit::load(file.string(), device);
   } catch (const c10::Error& e) {
-    throw UserError(fmt::format("{}: not a loadable TorchScript file ({})", file.string(), e.what_without_backtrace()));
+    const std::string what = e.what_without_backtrace();
+    throw UserError(fmt::format("features.inception.path={}: not a loadable TorchScript file ({})", file.string(),
+                                what.substr(0, what.find('\n'))));
   }
+}
+
+}  // namespace
+
+void check_inception_file(const fs::path& file) { load_inception(file, torch::kCPU); }
+
+InceptionFeatures::InceptionFeatures(const fs::path& file, const std::string& format, const torch::Device& device)
+    : device_(device) {
+  module_ = load_inception(file, device);
   module_.eval();
   if (format == "auto") {
     bool has_flag = false;

@@ -16,6 +16,10 @@
 
 namespace stanley {
 
+// A file features.inception.path names that does not exist or does not load as TorchScript: a UserError
+// naming the key and the file in one line. Run before anything is written (it loads the file once, on CPU).
+void check_inception_file(const std::filesystem::path& file);
+
 class InceptionFeatures : public FeatureExtractor {
  public:
   enum class Format { kNvidia, kPytorchFid };

@@ -26,7 +26,8 @@ torch::Tensor image_features(FeatureExtractor& extractor, const torch::Tensor& i
 ReferenceStats reference_stats(FeatureExtractor& extractor, const ImageSet& images, const std::string& label,
                                const std::string& source_key, const fs::path& cache_dir, std::int64_t kid_keep,
                                const torch::Device& device) {
-  const std::string key = fmt::format("refstats-v1|{}|{}|{}|n{}|kid{}", source_key, extractor.name(),
+  // v2: features in chunks of 64 images (ClassifierFeatures::features), which moves digits at ~1e-9.
+  const std::string key = fmt::format("refstats-v2|{}|{}|{}|n{}|kid{}", source_key, extractor.name(),
                                       extractor.fingerprint(), images.images.size(0), kid_keep);
   ReferenceStats r;
   r.file = cache_dir / "stats" / fmt::format("{}-{}-{}.pt", label, extractor.name(), hash_text(key));

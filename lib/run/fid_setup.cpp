@@ -45,6 +45,17 @@ Registry<ExtractorFactory>& extractor_registry() {
   return table;
 }
 
+void check_feature_files(const Config& cfg) {
+  for (const auto& kind : cfg.get<std::vector<std::string>>("eval.extractors")) {
+    if (kind == "classifier") {
+      const Config c = cfg.sub("features.classifier");
+      if (c.has("weights") && !c.node()["weights"].IsNull()) check_classifier_file(c.get<std::string>("weights"));
+    } else if (kind == "inception" && cfg.has("features.inception.path")) {
+      check_inception_file(cfg.get<std::string>("features.inception.path"));
+    }
+  }
+}
+
 FidSetup setup_fid(const Config& cfg, const ImageDataset& data, const torch::Device& device, const FidLog& log) {
   FidSetup out;
   const std::string cache_dir = cfg.get<std::string>("data.cache_dir");

@@ -27,6 +27,10 @@ using ExtractorFactory = std::function<FeatureExtractorPtr(const Config& cfg, co
 // file the user supplies). A new extractor: one line there.
 Registry<ExtractorFactory>& extractor_registry();
 
+// The files the configured extractors will read (features.classifier.weights, features.inception.path),
+// checked before a run directory is made: a missing or damaged one is a UserError naming key and file.
+void check_feature_files(const Config& cfg);
+
 // cfg: the whole run config (eval.*, features.*, data.cache_dir). `log` gets one line per event.
 FidSetup setup_fid(const Config& cfg, const ImageDataset& data, const torch::Device& device,
                    const FidLog& log);

@@ -115,9 +115,12 @@ void Trainer::set_evaluator(Evaluator evaluator, std::string headline_metric) {
 
 void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
   if (!evaluator_) return;
+  const auto began = std::chrono::steady_clock::now();
   model_->eval();
   const auto metrics = evaluator_(iteration);
   model_->train();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  eval_seconds_ += secs;
   std::string line;
   for (const auto& [name, value] : metrics) {
     if (!std::isfinite(value)) throw DivergenceError(fmt::format("iteration {}: metric {} is {}", iteration, name, value));
@@ -125,7 +128,7 @@ void Trainer::evaluate(RunContext& ctx, std::int64_t iteration) {
     line += fmt::format(" {}={:.4g}", name, value);
   }
   if (metrics.count(headline_)) last_metric_ = fmt::format("{}={:.4g}", headline_, metrics.at(headline_));
-  ctx.dir.log(fmt::format("eval iter {}:{}", iteration, line));
+  ctx.dir.log(fmt::format("eval iter {} ({:.1f} s):{}", iteration, secs, line));
   ctx.metrics.flush();
 }
 
@@ -200,6 +203,7 @@ std::map<std::string, torch::Tensor> Trainer::extra_state() const {
 }
 
 void Trainer::run(RunContext& ctx) {
+  const auto run_began = std::chrono::steady_clock::now();
   std::int64_t start = 0;
   if (ctx.resume_checkpoint) {
     std::map<std::string, torch::Tensor> extra;
@@ -278,7 +282,9 @@ void Trainer::run(RunContext& ctx) {
     median = fmt::format("; median {:.3f} ms per iteration over {} logged intervals",
                          ms_per_iteration[ms_per_iteration.size() / 2], ms_per_iteration.size());
   }
-  ctx.dir.log(fmt::format("finished {} iterations at {:.2f} it/s{}", s_.iters, progress.rate(), median));
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_began).count();
+  ctx.dir.log(fmt::format("finished {} iterations at {:.2f} it/s{}; evaluation {:.1f} s of {:.1f} s in this process ({:.0f}%)",
+                          s_.iters, progress.rate(), median, eval_seconds_, total, total > 0 ? 100 * eval_seconds_ / total : 0.0));
 }
 
 }  // namespace stanley

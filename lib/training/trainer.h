@@ -104,6 +104,7 @@ class Trainer {
   std::function<void(std::int64_t, const torch::Tensor&)> negatives_hook_;
   std::string headline_;
   std::string last_metric_;
+  double eval_seconds_ = 0;  // wall time spent in evaluate() by this process (the share docs/performance.md reports)
   std::int64_t d_streak_ = 0;   // iterations in a row with |d| > warn_abs_d
   std::int64_t runaway_streak_ = 0;  // iterations in a row with |d| > max_abs_d
   bool warned_ = false;         // this streak has been reported
