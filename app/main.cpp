@@ -42,7 +42,8 @@ commands:
   run [OVERRIDES...] [--cfg job]   compose configs/ with Hydra-style overrides and run
                                    (group=option, a.b=v, +a.b=v, ++a.b=v, ~a.b); --cfg job
                                    prints the resolved config and exits
-  resume RUN_DIR                   continue a run from its latest checkpoint
+  resume RUN_DIR [--from-scratch]  continue a run from its latest readable checkpoint (never a finished
+                                   run; without a readable checkpoint only with --from-scratch)
   rerun RUN_DIR [OVERRIDES...]     a new run with RUN_DIR's saved overrides (plus any given)
   list                             registered experiments, samplers, models, datasets and every
                                    config key (type, range, value, meaning)
@@ -187,8 +188,15 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (command == "resume") {
     install_stop_handlers();
-    if (tail.size() != 1) throw UserError("resume takes exactly one run directory");
-    fmt::print("{}\n", resume_run(tail[0], experiment_registry()).string());
+    ResumeOptions options;
+    std::vector<std::string> dirs;
+    for (const auto& a : tail) {
+      if (a == "--from-scratch") options.from_scratch = true;
+      else if (a.rfind("--", 0) == 0) throw UserError(fmt::format("unknown option '{}' for resume (--from-scratch)", a));
+      else dirs.push_back(a);
+    }
+    if (dirs.size() != 1) throw UserError("resume takes exactly one run directory");
+    fmt::print("{}\n", resume_run(dirs[0], config_dir, experiment_registry(), options).string());
     return 0;
   }
   if (command == "diagnose") {

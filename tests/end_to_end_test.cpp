@@ -50,6 +50,12 @@ TEST_P(EndToEnd, SmokeRunWritesMetricsAndLearns) {
 
 INSTANTIATE_TEST_SUITE_P(Samplers, EndToEnd, ::testing::Values("langevin", "stanley"));
 
+// A finished run copied and cut back (a checkpoint removed or truncated) stands for one stopped there:
+// resume never touches a run whose status says finished.
+void mark_stopped(const fs::path& run) {
+  H5File(run / "metrics.h5", H5File::Mode::kReadWrite).set_attr("status", std::string("interrupted"));
+}
+
 std::vector<double> series(const fs::path& run, const std::string& name) {
   H5File h5(run / "metrics.h5", H5File::Mode::kReadOnly);
   return h5.read_doubles("/scalars/" + name + "/value");
@@ -194,6 +200,7 @@ TEST(EndToEndRun, CarriedSamplerStateResumesExactly) {
     ASSERT_EQ(run_stanley(smoke(sampler, tmp / "whole", run)).exit_code, 0);
     fs::copy(tmp / "whole", tmp / "cut", fs::copy_options::recursive);
     fs::remove(tmp / "cut" / "checkpoints" / "iter_0000060.pt");
+    mark_stopped(tmp / "cut");
     const CommandResult resumed = run_stanley("resume " + (tmp / "cut").string());
     ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
     for (const char* name : {"loss", "kl_samples", "chain_grad_norm"}) {
@@ -228,6 +235,7 @@ TEST(EndToEndRun, ACheckpointOfAnotherRunIsRefusedAndNothingChanges) {
   fs::remove(tmp / "a" / "checkpoints" / "iter_0000040.pt");
   fs::copy_file(tmp / "b" / "checkpoints" / "iter_0000020.pt", tmp / "a" / "checkpoints" / "iter_0000020.pt",
                 fs::copy_options::overwrite_existing);
+  mark_stopped(tmp / "a");
   const auto digest = [&] { return run_command("cd " + (tmp / "a").string() + " && find . -type f | sort | xargs md5sum").output; };
   const std::string before = digest();
   const CommandResult r = run_stanley("resume " + (tmp / "a").string());
@@ -243,10 +251,84 @@ TEST(EndToEndRun, TruncatedCheckpointFallsBackToTheLastReadableOne) {
   fs::copy(tmp / "whole", tmp / "cut", fs::copy_options::recursive);
   const fs::path last = tmp / "cut" / "checkpoints" / "iter_0000060.pt";
   fs::resize_file(last, fs::file_size(last) / 2);
+  mark_stopped(tmp / "cut");
   const CommandResult resumed = run_stanley("resume " + (tmp / "cut").string());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("iter_0000060.pt is unreadable"), std::string::npos) << resumed.output;
+  // The fallback is one line: no library trace.
+  const auto fallback = resumed.output.find("resume: ");
+  ASSERT_NE(fallback, std::string::npos) << resumed.output;
+  const std::string line = resumed.output.substr(fallback, resumed.output.find('\n', fallback) - fallback);
+  EXPECT_NE(line.find("iter_0000060.pt is unreadable"), std::string::npos) << line;
+  EXPECT_NE(line.find("; using an earlier checkpoint"), std::string::npos) << line;
+  EXPECT_EQ(resumed.output.find("Exception raised from"), std::string::npos) << resumed.output;
   for (const char* name : {"loss", "kl_samples"}) EXPECT_EQ(series(tmp / "cut", name), series(tmp / "whole", name)) << name;
+}
+
+// A run's config.yaml edited by hand out of a declared range is refused by resume and diagnose as a
+// composed config is: exit 2, one line naming the file and the key, the directory byte-identical.
+TEST(EndToEndRun, AnEditedConfigOutOfRangeIsRefusedByResumeAndDiagnose) {
+  TempDir tmp;
+  const fs::path dir = tmp / "a";
+  ASSERT_EQ(run_stanley(smoke("langevin", dir, "train.iters=40 eval.every=20 train.ckpt_every=20")).exit_code, 0);
+  fs::remove(dir / "checkpoints" / "iter_0000040.pt");  // stopped after its first checkpoint
+  mark_stopped(dir);
+  const std::string config = run_command("cat " + (dir / "config.yaml").string()).output;
+  const auto at = config.find("\n  noise: ", config.find("sampler:\n"));
+  ASSERT_NE(at, std::string::npos) << config;
+  std::string edited = config.substr(0, at) + "\n  noise: 0" + config.substr(config.find('\n', at + 1));
+  write_text(dir / "config.yaml", edited);
+  const auto digest = [&] { return run_command("cd " + dir.string() + " && find . -type f | sort | xargs md5sum").output; };
+  const std::string before = digest();
+  for (const std::string command : {"resume ", "diagnose "}) {
+    const CommandResult r = run_stanley(command + dir.string());
+    EXPECT_EQ(r.exit_code, 2) << command << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find((dir / "config.yaml").string() + ": sampler.noise must be a number in (0, 100] (got 0)"),
+              std::string::npos) << r.output;
+    EXPECT_EQ(digest(), before) << command;
+  }
+}
+
+// Without a readable checkpoint, resume would start over and truncate what the run logged: refused
+// (exit 2, nothing changed) unless --from-scratch asks for it, which then ends as the whole run.
+TEST(EndToEndRun, ResumeWithoutCheckpointsStartsOverOnlyWhenAsked) {
+  TempDir tmp;
+  const std::string run = "train.iters=40 eval.every=20 train.ckpt_every=20";
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "whole", run)).exit_code, 0);
+  for (const bool folder_gone : {false, true}) {
+    const fs::path dir = tmp / (folder_gone ? "no_folder" : "unreadable");
+    fs::copy(tmp / "whole", dir, fs::copy_options::recursive);
+    mark_stopped(dir);
+    if (folder_gone) {
+      fs::remove_all(dir / "checkpoints");
+    } else {
+      for (const auto& e : fs::directory_iterator(dir / "checkpoints")) fs::resize_file(e.path(), 10);
+    }
+    const auto digest = [&] { return run_command("cd " + dir.string() + " && find . -type f | sort | xargs md5sum").output; };
+    const std::string before = digest();
+    const CommandResult refused = run_stanley("resume " + dir.string());
+    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+    EXPECT_NE(refused.output.find("no readable checkpoint"), std::string::npos) << refused.output;
+    EXPECT_EQ(digest(), before) << dir;
+    const CommandResult restarted = run_stanley("resume --from-scratch " + dir.string());
+    ASSERT_EQ(restarted.exit_code, 0) << restarted.output;
+    for (const char* name : {"loss", "kl_samples"}) EXPECT_EQ(series(dir, name), series(tmp / "whole", name)) << name;
+  }
+}
+
+// A finished run stays as it is even when its checkpoints are gone (before: resume started it over).
+TEST(EndToEndRun, AFinishedRunWithoutCheckpointsIsNotRestarted) {
+  TempDir tmp;
+  ASSERT_EQ(run_stanley(smoke("langevin", tmp / "a", "train.iters=40 eval.every=20")).exit_code, 0);
+  fs::remove_all(tmp / "a" / "checkpoints");
+  const std::string before = run_command("cat " + (tmp / "a" / "metrics.h5").string() + " | md5sum").output;
+  for (const std::string flag : {"", "--from-scratch "}) {
+    const CommandResult r = run_stanley("resume " + flag + (tmp / "a").string());
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("already finished"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(run_command("cat " + (tmp / "a" / "metrics.h5").string() + " | md5sum").output, before);
 }
 
 TEST(EndToEndRun, RerunRepeatsFromOverrides) {

@@ -45,7 +45,7 @@ YAML::Node matched_sampler_config(const fs::path& config_dir, const std::string&
 }  // namespace
 
 fs::path run_diagnose(const DiagnoseOptions& o) {
-  const LoadedRun run = load_run(o.run_dir);
+  const LoadedRun run = load_run(o.run_dir, o.config_dir);
   const Config& cfg = run.cfg;
   const torch::Device device = run.device;
   // The run as it was assembled; its own sampler and trainer stay unused.

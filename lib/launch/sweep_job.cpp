@@ -26,7 +26,8 @@ fs::path self_binary() {
 
 std::vector<std::string> job_arguments(const SweepManifest& m, const SweepJob& job, int threads) {
   const fs::path dir = m.job_dir(job.id);
-  if (fs::exists(dir / "config.yaml")) return {"resume", dir.string()};
+  // A job killed before its first checkpoint starts over: its directory is the sweep's own.
+  if (fs::exists(dir / "config.yaml")) return {"resume", "--from-scratch", dir.string()};
   // A directory without config.yaml holds nothing of the job's yet (killed while being created).
   std::error_code ec;
   fs::remove_all(dir, ec);

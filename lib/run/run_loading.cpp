@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "config/key_declarations.h"
 #include "runtime/blas_kernels.h"
 
 namespace stanley {
@@ -29,13 +30,18 @@ torch::Device apply_runtime(const Config& cfg) {
   return device;
 }
 
-LoadedRun load_run(const std::filesystem::path& path) {
+LoadedRun load_run(const std::filesystem::path& path, const std::filesystem::path& config_dir) {
   RunDir dir = RunDir::open(path);
   YAML::Node root;
   try {
     root = YAML::LoadFile(dir.config_file().string());
   } catch (const YAML::Exception& e) {
     throw UserError(fmt::format("{}: {}", dir.config_file().string(), e.msg));
+  }
+  try {
+    if (const auto declared = KeyDeclarations::load(config_dir)) declared->validate(root);
+  } catch (const UserError& e) {
+    throw UserError(fmt::format("{}: {}", dir.config_file().string(), e.what()));
   }
   Config cfg(root);
   const torch::Device device = apply_runtime(cfg);

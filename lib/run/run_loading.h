@@ -21,7 +21,9 @@ struct LoadedRun {
   torch::Device device;  // parsed and checked; threads applied
 };
 
-// Opens RUN_DIR and reads its config.yaml (a YAML error names the file).
-LoadedRun load_run(const std::filesystem::path& path);
+// Opens RUN_DIR and reads its config.yaml, validated against `config_dir`/keys.yaml as a composed config
+// is (a hand-edited value out of its declared range is refused before anything runs); a YAML or
+// validation error is a UserError naming the file.
+LoadedRun load_run(const std::filesystem::path& path, const std::filesystem::path& config_dir);
 
 }  // namespace stanley

@@ -101,18 +101,30 @@ fs::path start_run(const ComposedConfig& composed, const ExperimentRegistry& exp
   return dir.path();
 }
 
-fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments) {
-  LoadedRun run = load_run(path);
+namespace {
+
+// The run's recorded status, or "" where metrics.h5 is absent or has none.
+std::string recorded_status(const RunDir& dir) {
+  if (!fs::exists(dir.metrics_file())) return "";
+  const H5File existing(dir.metrics_file(), H5File::Mode::kReadOnly);
+  return existing.has_attr("status") ? existing.read_string_attr("status") : "";
+}
+
+}  // namespace
+
+fs::path resume_run(const fs::path& path, const fs::path& config_dir, const ExperimentRegistry& experiments,
+                    const ResumeOptions& options) {
+  LoadedRun run = load_run(path, config_dir);
   const RunDir& dir = run.dir;
   const RunLock lock(dir.path());  // before anything is read for writing: a live run is never touched
+  // A finished run is a result: resuming it must not rewrite a byte of it, whatever its checkpoints.
+  if (recorded_status(dir) == "finished")
+    throw UserError(fmt::format("{} already finished; nothing to resume (start a new run, or `stanley rerun {}`)",
+                                dir.path().string(), dir.path().string()));
   Prepared p = prepare(run.cfg.node(), experiments);
   // A checkpoint that does not open (truncated by a full disk, corrupt) is skipped, not deleted.
   std::vector<std::string> skipped;
   const auto ckpt = latest_readable_checkpoint(dir.checkpoints_dir(), &skipped);
-  for (const auto& line : skipped) {
-    fmt::print(stderr, "resume: {}; using an earlier checkpoint\n", line);
-    dir.log("resume: " + line);
-  }
   // A checkpoint of another run (copied in, or config.yaml edited since) would load and continue a
   // different experiment under this run's name: refused before anything is written.
   if (ckpt) {
@@ -123,12 +135,16 @@ fs::path resume_run(const fs::path& path, const ExperimentRegistry& experiments)
                                   "resuming from it; nothing was changed", ckpt->string(), *written_with, expected));
   }
   const bool have_metrics = fs::exists(dir.metrics_file());
-  if (have_metrics && ckpt && checkpoint_iteration(*ckpt) >= run.cfg.get<long>("train.iters")) {
-    // A finished run is a result: resuming it must not rewrite a byte of it.
-    const H5File existing(dir.metrics_file(), H5File::Mode::kReadOnly);
-    if (existing.has_attr("status") && existing.read_string_attr("status") == "finished")
-      throw UserError(fmt::format("{} already finished; nothing to resume (start a new run, or `stanley rerun {}`)",
-                                  dir.path().string(), dir.path().string()));
+  // Starting over would truncate everything logged: only when asked.
+  if (have_metrics && !ckpt && !options.from_scratch)
+    throw UserError(fmt::format("{} has no readable checkpoint in {}: resuming would start over and truncate its "
+                                "metrics.h5; nothing was changed (`stanley resume --from-scratch {}` starts over)",
+                                dir.path().string(), dir.checkpoints_dir().string(), dir.path().string()));
+  if (!ckpt) fs::create_directories(dir.checkpoints_dir());
+  for (const auto& line : skipped) {  // said once every refusal above has passed: a refused resume writes nothing
+    const std::string said = fmt::format("resume: {}; {}", line, ckpt ? "using an earlier checkpoint" : "starting over");
+    fmt::print(stderr, "{}\n", said);
+    dir.log(said);
   }
   MetricsLog metrics(dir.metrics_file(), have_metrics ? MetricsLog::Open::kContinue : MetricsLog::Open::kCreate);
   // Everything logged after the checkpoint is replayed by the resumed run.

@@ -141,7 +141,9 @@ std::optional<fs::path> latest_readable_checkpoint(const fs::path& dir, std::vec
       archive.load_from(f.string());
       return f;
     } catch (const std::exception& e) {
-      if (skipped) skipped->push_back(fmt::format("{} is unreadable ({})", f.string(), std::string(e.what()).substr(0, 120)));
+      // One line: library errors carry a multi-line trace after their first line.
+      const std::string what = e.what();
+      if (skipped) skipped->push_back(fmt::format("{} is unreadable ({})", f.string(), what.substr(0, std::min<std::size_t>(what.find('\n'), 120))));
     }
   }
   return std::nullopt;
