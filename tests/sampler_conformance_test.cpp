@@ -31,11 +31,7 @@ SamplerPtr build(const std::string& name, bool long_chain = false) {
   if (node["noise"]) node["noise"] = kNoise;
   if (node["th"]) node["th"] = 1e3;
   if (node["adapt_step"]) node["adapt_step"] = false;
-  if (long_chain) {
-    for (const auto& kv : YAML::Load(sampler_registry().get(name).factory.long_chain_overrides))
-      node[kv.first.as<std::string>()] = kv.second;
-  }
-  return make_sampler(Config(node, "sampler"));
+  return make_sampler(Config(long_chain ? long_chain_sampler_config(node) : node, "sampler"));
 }
 
 // The stationary variance of coordinate i that sampler `name` is known to have on f, and the relative

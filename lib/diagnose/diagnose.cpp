@@ -35,11 +35,7 @@ YAML::Node matched_sampler_config(const fs::path& config_dir, const std::string&
   for (const char* key : {"step_size", "noise", "th"}) {
     if (node[key] && run.has(std::string("sampler.") + key)) node[key] = run.get<double>(std::string("sampler.") + key);
   }
-  // Long chains adapt with dual averaging (option `adapt`), not across calls.
-  if (node["adapt_step"]) node["adapt_step"] = false;
-  const YAML::Node overrides = YAML::Load(sampler_registry().get(name).factory.long_chain_overrides);
-  for (const auto& kv : overrides) node[kv.first.as<std::string>()] = kv.second;
-  return node;
+  return long_chain_sampler_config(node);
 }
 
 }  // namespace

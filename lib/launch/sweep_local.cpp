@@ -13,12 +13,10 @@
 
 #include "launch/sweep_job.h"
 #include "runtime/progress.h"
+#include "runtime/stop_signal.h"
 
 namespace stanley {
 namespace {
-
-volatile sig_atomic_t g_stop_signal = 0;
-void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 struct Running {
   int id;
@@ -45,14 +43,8 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   fmt::print(stderr, "sweep {}: {} jobs, {} to run, {} at a time ({})\n", m.dir.string(), m.jobs.size(), queue.size(),
              jobs, threads_per_job > 0 ? fmt::format("{} threads each", threads_per_job) : std::string("threads as set"));
 
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {}, old_hup {};
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  sigaction(SIGHUP, &sa, &old_hup);  // the terminal closed: the jobs, in groups of their own, are stopped too
-  g_stop_signal = 0;
+  // SIGHUP too: the terminal closed, and the jobs, in process groups of their own, are stopped with the sweep.
+  const StopSignals stop(/*hangup=*/true, /*second_stops_at_once=*/false);
 
   const auto binary = self_binary();
   std::map<pid_t, Running> running;
@@ -77,8 +69,8 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   };
 
   auto last_report = std::chrono::steady_clock::now();
-  while (!g_stop_signal && (!queue.empty() || !running.empty())) {
-    while (!g_stop_signal && !queue.empty() && static_cast<int>(running.size()) < jobs) {
+  while (!stop_signal() && (!queue.empty() || !running.empty())) {
+    while (!stop_signal() && !queue.empty() && static_cast<int>(running.size()) < jobs) {
       const int id = queue.front();
       queue.pop_front();
       const SweepJob& job = m.jobs[id];
@@ -110,7 +102,7 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   }
 
   int rc = failed ? 1 : 0;
-  if (g_stop_signal) {
+  if (stop_signal()) {
     // Jobs stop where they are; their checkpoints stay, and the next attempt resumes from them.
     for (const auto& [pid, r] : running) ::kill(pid, SIGINT);
     for (const auto& [pid, r] : running) {
@@ -129,9 +121,6 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
   } else {
     progress.finish();
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  sigaction(SIGHUP, &old_hup, nullptr);
   return rc;
 }
 

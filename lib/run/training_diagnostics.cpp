@@ -22,12 +22,8 @@ TrainingDiagnostics TrainingDiagnostics::from_config(const Config& cfg) {
   cfg.require(d.chains >= 8 && d.chains % 8 == 0, "eval.diagnose_chains", "a multiple of 8 (superchains of 8)");
   cfg.require(d.steps >= 20, "eval.diagnose_steps", ">= 20");
   cfg.require(d.pairs >= 1, "eval.diagnose_pairs", ">= 1");
-  d.sampler_cfg = YAML::Clone(cfg.sub("sampler").node());
   // What the sampler's registry entry changes for a long chain (STANLEY: γ from the current state).
-  const std::string name = cfg.get<std::string>("sampler.name");
-  for (const auto& kv : YAML::Load(sampler_registry().get(name).factory.long_chain_overrides))
-    d.sampler_cfg[kv.first.as<std::string>()] = kv.second;
-  if (d.sampler_cfg["adapt_step"]) d.sampler_cfg["adapt_step"] = false;
+  d.sampler_cfg = long_chain_sampler_config(cfg.sub("sampler").node());
   make_sampler(Config(d.sampler_cfg, "sampler"));  // a bad combination fails at setup, not mid-run
   return d;
 }

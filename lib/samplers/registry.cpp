@@ -29,6 +29,15 @@ Registry<SamplerRecipe>& sampler_registry() {
   return table;
 }
 
+YAML::Node long_chain_sampler_config(const YAML::Node& sampler_section) {
+  YAML::Node node = YAML::Clone(sampler_section);
+  if (node["adapt_step"]) node["adapt_step"] = false;
+  const std::string name = node["name"].as<std::string>();
+  for (const auto& kv : YAML::Load(sampler_registry().get(name).factory.long_chain_overrides))
+    node[kv.first.as<std::string>()] = kv.second;
+  return node;
+}
+
 SamplerPtr make_sampler(const Config& sampler_cfg) {
   auto sampler = std::make_unique<Sampler>(sampler_registry().get(sampler_cfg.get<std::string>("name")).factory.make(sampler_cfg));
   const bool adapt = sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step");

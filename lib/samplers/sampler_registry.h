@@ -18,6 +18,11 @@ struct SamplerRecipe {
 };
 Registry<SamplerRecipe>& sampler_registry();
 
+// A `sampler` section as it runs one long chain (`stanley diagnose`, eval.diagnose, the conformance
+// tests): a copy, with the registry entry's long_chain_overrides merged in and step adaptation across
+// calls off (long chains adapt by dual averaging, if at all). The one place this is built.
+YAML::Node long_chain_sampler_config(const YAML::Node& sampler_section);
+
 // The driver over the kernel named by `name` in the `sampler` config section; with `adapt_step: true` it
 // adapts the step (target_accept, adapt_rate), with `cuda_graph: true` it replays captured graphs.
 SamplerPtr make_sampler(const Config& sampler_cfg);
