@@ -3,8 +3,9 @@
 sweep and study a Makefile target runs, composes: each is run with `--cfg job` (print the resolved config,
 run nothing), a multirun (`run -m`) or a study with `--dry-run` (compose every job, run nothing; a study's
 settings and params are checked), so a stale example or target fails CI. And every number
-in the README's measured sections (the headline results, the GPU table) is found in a committed report
-(docs/figures/*.md, docs/gpu_check.md, docs/build.md), so no README number stands without one.
+in the README's measured sections (the headline results, the GPU table) and in the whole of
+docs/experiments.md is found in a committed report (docs/figures/*.md, docs/gpu_check.md, docs/build.md),
+so no README or experiments-page number stands without one (settings written as `code` are not results).
 
 usage: check_readme_commands.py STANLEY_BINARY SOURCE_DIR
 """
@@ -73,16 +74,24 @@ def value_and_precision(text):
     return float(t), 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0))
 
 
-def untraceable_numbers(source):
-    """README numbers with a decimal point or three or more digits (results, not settings such as K = 10)
-    that no report contains, to the digits the README shows (a report's -0.8233 backs the README's −0.82)."""
-    readme = (source / "README.md").read_text()
-    a, b = readme.index(MEASURED_FROM), readme.index(MEASURED_TO)
-    section = re.sub(r"\(docs/[^)]*\)|\(\S+\.md\)|`[^`]*`", "", readme[a:b])  # links and code are not claims
+# Pages whose numbers must each be found in a report: (path, from, to); None is the page's start or end.
+CHECKED_PAGES = [("README.md", MEASURED_FROM, MEASURED_TO), ("docs/experiments.md", None, None)]
+
+
+def report_numbers(source):
+    """Every number written in a committed report, as sorted absolute values."""
     reports = "\n".join(p.read_text() for pattern in REPORTS for p in sorted(source.glob(pattern)))
-    known = sorted({abs(value_and_precision(n)[0]) for n in NUMBER.findall(reports)})
+    return sorted({abs(value_and_precision(n)[0]) for n in NUMBER.findall(reports)})
+
+
+def missing_numbers(text, known):
+    """Numbers of text with a decimal point or three or more digits (results, not settings such as K = 10)
+    that no report contains, to the digits the text shows (a report's -0.8233 backs the text's −0.82).
+    Code spans and link targets are not claims."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"\]\([^)]*\)|\(docs/[^)]*\)|\(\S+\.md\)|`[^`]*`", "", text)
     missing = []
-    for n in NUMBER.findall(section):
+    for n in NUMBER.findall(text):
         v, half = value_and_precision(n)
         v = abs(v)
         plain = n.replace(",", "").lstrip("+-−")
@@ -90,8 +99,27 @@ def untraceable_numbers(source):
             continue  # small settings (K = 10, 5 seeds) and years
         i = bisect.bisect_left(known, v - half * (1 + 1e-9))
         if i == len(known) or known[i] > v + half * (1 + 1e-9):
-            missing.append(n)
+            missing.append(n.rstrip(","))
     return sorted(set(missing))
+
+
+def untraceable_by_page(source):
+    """{page: numbers in no committed report} for each page of CHECKED_PAGES (README: its measured section;
+    docs/experiments.md: the whole page)."""
+    known = report_numbers(source)
+    found = {}
+    for page, start, end in CHECKED_PAGES:
+        text = (source / page).read_text()
+        a = text.index(start) if start else 0
+        b = text.index(end) if end else len(text)
+        found[page] = missing_numbers(text[a:b], known)
+    return found
+
+
+def untraceable_numbers(source):
+    """Numbers of the checked pages (README's measured section, docs/experiments.md) in no committed report,
+    each as "page: number"."""
+    return [f"{page}: {n}" for page, numbers in untraceable_by_page(source).items() for n in numbers]
 
 
 def main():
@@ -112,9 +140,10 @@ def main():
             failed.append(f"{command}\n    -> exit {r.returncode}: {(r.stderr or r.stdout).strip()}")
     print(f"{len(found)} README examples and Makefile sweeps and studies of `stanley run` and `stanley study`; {len(failed)} failed")
     print("\n".join(failed))
-    missing = untraceable_numbers(source)
-    print(f"README numbers in no committed report: {', '.join(missing) if missing else 'none'}")
-    sys.exit(1 if failed or not found or missing else 0)
+    missing = untraceable_by_page(source)
+    for page, numbers in missing.items():
+        print(f"{page}: numbers in no committed report: {', '.join(numbers) if numbers else 'none'}")
+    sys.exit(1 if failed or not found or any(missing.values()) else 0)
 
 
 if __name__ == "__main__":
