@@ -4,6 +4,10 @@ import re
 
 import yaml
 
+# HDF5 1.10 locks a file while its writer holds it: without this a report over a sweep that is still
+# running fails on the live runs' metrics.h5 (they are read, never written, here).
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
+
 
 def read_attr(f, name, default=""):
     """A string attribute of an open metrics.h5 (h5py returns bytes)."""
