@@ -7,7 +7,7 @@ void check_step_and_noise(const Config& cfg, bool need_noise) {
   if (!cfg.has("noise")) return;
   const double eps = cfg.get<double>("noise");
   if (need_noise) cfg.require(eps > 0, "noise", "> 0 for " + cfg.get<std::string>("name") + " (its test is on exp(f/ε²))");
-  cfg.require(eps >= 0, "noise", ">= 0");
+  cfg.require(eps > 0 && eps <= 100, "noise", "a number in (0, 100]");  // as configs/keys.yaml (gd ignores it)
 }
 
 }  // namespace stanley

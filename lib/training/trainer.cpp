@@ -40,7 +40,8 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   s.lr_decay_to = cfg.get<double>("train.lr_decay_to", 0.0);
   cfg.require(s.lr_decay_to >= 0 && s.lr_decay_to <= 1, "train.lr_decay_to", "in [0, 1] (a fraction of optim.lr)");
   s.lr_decay_iters = cfg.has("train.lr_decay_iters") ? cfg.get<long>("train.lr_decay_iters") : 0;
-  cfg.require(s.lr_decay_iters >= 0, "train.lr_decay_iters", ">= 0 or null (null or 0: train.iters)");
+  cfg.require(!cfg.has("train.lr_decay_iters") || s.lr_decay_iters >= 1, "train.lr_decay_iters",
+              "an integer in [1, 1e10] or null (null: train.iters)");  // as configs/keys.yaml
   s.warn_abs_d = cfg.get<double>("train.warn_abs_d", 0.0);
   s.max_abs_d = cfg.has("train.max_abs_d") ? cfg.get<double>("train.max_abs_d")
                 : s.energy_l2 > 0              ? 0.5 / s.energy_l2
