@@ -21,14 +21,22 @@ usage: pick_best.py TUNE_SWEEP_DIR [MORE_SWEEP_DIRS...] --metric fid_fmnist_trai
                     [--order langevin,stanley,mala,hmc,gd] [--report tune.md] [--repeat N]
 All zip() lists of a sweep pair up element by element, so a product with other settings is written
 out: --repeat 4 with 'sampler.n_steps=zip(5,10,20,40,5,10,20,40)' gives each sampler the four Ks.
+
+The fair tuning rule (analysis/tuning.py, shared with pick_per_arm.py): a winner at the smallest or largest
+value tried of a numeric --keys key is at the edge of the grid, and the pick refuses (exit 1, one line, no
+overrides) unless --allow-edge; a closed edge (every grid point beyond it unhealthy) is accepted. Optional
+design checks: [--min-seeds N] [--min-iters N] [--eval-seeds 0-19] [--max-abs-d D] [--allow-edge].
 """
 import argparse
 import os
+import sys
 
 import h5py
 import numpy as np
 
 from runs import config_value, grid_point, provenance, read_attr, run_config, run_dirs, series, writes_reports
+from tuning import (add_rule_arguments, choose, design_problems, edge_text, edges, health_cells, one_line,
+                    pool_health, run_health, setting_order)
 
 
 def override_text(value):
@@ -38,16 +46,13 @@ def override_text(value):
 
 
 def pooled(runs):
-    """One grid point over its seeds: finished only if every seed finished, healthy only if every seed is,
-    scored by the mean final value; its worst |d|, acceptance and length."""
+    """One grid point over its seeds: finished only if every seed finished, healthy only if every seed is
+    (tuning.pool_health), scored by the mean final value; its worst |d|, acceptance and length."""
     if len(runs) == 1:
         return dict(runs[0], seeds=runs)
     stopped = [r for r in runs if r["status"] != "finished"]
-    accepts = [r["final_accept"] for r in runs if r["final_accept"] is not None]
     return dict(runs[0], status=stopped[0]["status"] if stopped else "finished",
-                last=float(np.mean([r["last"] for r in runs])), iters=min(r["iters"] for r in runs),
-                final_d=max(r["final_d"] for r in runs), max_d=max(r["max_d"] for r in runs),
-                final_accept=min(accepts) if accepts else None, healthy=all(r["healthy"] for r in runs), seeds=runs)
+                last=float(np.mean([r["last"] for r in runs])), **pool_health(runs), seeds=runs)
 
 
 def seeds_text(point):
@@ -64,10 +69,9 @@ def main():
     ap.add_argument("--keys", required=True, help="comma-separated dotted config keys that were tuned")
     ap.add_argument("--order", default="", help="samplers in the order to print (default: as found)")
     ap.add_argument("--report")
-    ap.add_argument("--max-abs-d", type=float, default=None,
-                    help="final |d| above this is unhealthy (default: each run's train.warn_abs_d; 0 there: no limit)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="repeat each sampler's entry N times (to zip with N settings per sampler, e.g. K values)")
+    add_rule_arguments(ap)
     a = ap.parse_args()
     keys = a.keys.split(",")
 
@@ -76,18 +80,9 @@ def main():
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             cfg = run_config(f)
             steps, values = series(f, a.metric)
-            it, d_values = series(f, "f_diff")  # logged every log.every iterations: its steps tell how far a run got
-            status = read_attr(f, "status").split(":")[0]
-            abs_d = np.abs(d_values) if d_values is not None and len(d_values) else np.array([np.nan])
-            final_d = float(np.median(abs_d[-5:]))
-            _, accept = series(f, "chain_accept_rate")  # MH samplers only: a chain that rejects everything is frozen
-            final_accept = float(np.median(accept[-5:])) if accept is not None and len(accept) else None
-            limit = a.max_abs_d if a.max_abs_d is not None else float(config_value(cfg, "train.warn_abs_d") or 0)
-            run = dict(dir=d, seed=config_value(cfg, "seed"), sampler=read_attr(f, "sampler"),
-                       setting=[config_value(cfg, k) for k in keys], status=status, last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"),
-                       iters=int(it[-1]) if it is not None and len(it) else 0, final_d=final_d,
-                       max_d=float(abs_d.max()), final_accept=final_accept,
-                       healthy=not limit > 0 or final_d <= limit)
+            run = dict(run_health(f, cfg, a.max_abs_d), dir=d, sampler=read_attr(f, "sampler"),
+                       setting=[config_value(cfg, k) for k in keys], status=read_attr(f, "status").split(":")[0],
+                       last=float(values[-1]) if values is not None and len(values) > 1 else float("inf"))
             points.setdefault(grid_point(f, cfg, keep_seed="seed" in keys), []).append(run)
     rows = [pooled(runs) for runs in points.values()]
     several_seeds = any(len(r["seeds"]) > 1 for r in rows)
@@ -95,23 +90,20 @@ def main():
         raise SystemExit(f"pick_best: no run under {' '.join(a.sweep)}")
 
     samplers = [s for s in a.order.split(",") if s] or list(dict.fromkeys(r["sampler"] for r in rows))
-    best = {}
+    best, at_edge = {}, {}
+    finished = lambda r: r["status"] == "finished"  # noqa: E731
     for s in samplers:
         mine = [r for r in rows if r["sampler"] == s]
         if not mine:
             raise SystemExit(f"pick_best: no run of sampler {s} under {' '.join(a.sweep)}")
-        done = [r for r in mine if r["status"] == "finished"]
-        healthy = [r for r in done if r["healthy"]]
-        best[s] = (min(healthy, key=lambda r: r["last"]) if healthy else min(done, key=lambda r: r["last"]) if done
-                   else max(mine, key=lambda r: r["iters"]))
+        best[s] = choose(mine, finished, lambda r: r["last"]) or max(mine, key=lambda r: r["iters"])
+        at_edge[s] = edges(mine, best[s], keys, lambda r: r["setting"], finished, override_text)
 
-    rows_out = [s for s in samplers for _ in range(a.repeat)]
-    args = [f"sampler=zip({','.join(rows_out)})"]
-    # `++` sets the key where the sampler's config has it and adds it where not (gamma_times_s is
-    # STANLEY's alone); values as the override grammar reads them (true/false, null).
-    for i, k in enumerate(keys):
-        args.append(f"++{k}=zip({','.join(override_text(best[s]['setting'][i]) for s in rows_out)})")
-    print(" ".join(args))
+    problems = design_problems([r for r in rows if r["sampler"] in samplers], a,
+                               lambda r: f"{r['sampler']} {', '.join(f'{k}={override_text(v)}' for k, v in zip(keys, r['setting']))}")
+    if problems:
+        sys.exit(one_line("pick_best", "the tuning design falls short", problems))
+    open_edges = [edge_text(s, e) for s in samplers for e in at_edge[s] if not e["closed"]]
 
     if a.report and writes_reports():
         lines = [f"# Tuning grid: {' '.join(a.sweep)}", "",
@@ -123,19 +115,35 @@ def main():
                     "over its seeds, its \\|d\\| and acceptance the worst seed's." if several_seeds else ""), "",
                  f"| sampler | {' | '.join(keys)} |{' seeds |' if several_seeds else ''} status | iterations | final \\|d\\| | max \\|d\\| | final acceptance | {a.metric} last | |",
                  "| --- | " + " | ".join("---" for _ in keys) + (" | ---" if several_seeds else "") + " | --- | --- | --- | --- | --- | --- | --- |"]
-        for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, str(r["setting"]))):
-            mark = "★" if best.get(r["sampler"]) is r else ""
+        for r in sorted(rows, key=lambda r: (samplers.index(r["sampler"]) if r["sampler"] in samplers else 99, setting_order(r["setting"]))):
+            mark = ("★" + (" (edge)" if any(not e["closed"] for e in at_edge[r["sampler"]]) else "")
+                    if best.get(r["sampler"]) is r else "")
             seeds = f" {seeds_text(r)} |" if several_seeds else ""
             lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} |{seeds} {r['status']} | {r['iters']} | "
-                         f"{r['final_d']:.3g}{'' if r['healthy'] else ' (running away)'} | {r['max_d']:.3g} | "
-                         f"{'—' if r['final_accept'] is None else format(r['final_accept'], '.2f')} | {r['last']:.2f} | {mark} |")
+                         f"{' | '.join(health_cells(r))} | {r['last']:.2f} | {mark} |")
         for s in samplers:
             if best[s]["status"] != "finished":
                 lines += ["", f"**{s}: no grid point finished**; the longest-lasting one is used."]
             elif not best[s]["healthy"]:
                 lines += ["", f"**{s}: every finished grid point was running away at its end**; the best of them is used."]
+            for e in at_edge[s]:
+                lines += ["", f"**{edge_text(s, e)}.**" + ("" if e["closed"] else " Kept (--allow-edge): exploratory."
+                                                           if a.allow_edge else " The pick is refused.")]
         with open(a.report, "w") as out:
             out.write("\n".join(lines) + "\n")
+
+    if open_edges and not a.allow_edge:  # a study stops here: extend the grid and run the pick again
+        sys.exit(one_line("pick_best", "refused, the winner is at the edge of the grid (--allow-edge keeps it)", open_edges))
+    for e in open_edges:
+        print(f"pick_best: warning: {e} (kept: --allow-edge)", file=sys.stderr)
+
+    rows_out = [s for s in samplers for _ in range(a.repeat)]
+    args = [f"sampler=zip({','.join(rows_out)})"]
+    # `++` sets the key where the sampler's config has it and adds it where not (gamma_times_s is
+    # STANLEY's alone); values as the override grammar reads them (true/false, null).
+    for i, k in enumerate(keys):
+        args.append(f"++{k}=zip({','.join(override_text(best[s]['setting'][i]) for s in rows_out)})")
+    print(" ".join(args))
 
 
 if __name__ == "__main__":

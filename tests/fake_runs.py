@@ -17,12 +17,14 @@ def fake_sweep(path):
 
 
 def fake_run(path, sampler, d_end, step=1.0, fid=None, status="finished", iters=500, warn_abs_d=5.0, accept_end=None,
-             seed=0, clip_fraction=None):
+             seed=0, clip_fraction=None, train_iters=None):
     """d = f_diff rises linearly from 0 to d_end over the logs (every 50 iterations); fid_fmnist_train is
     550 at iteration 0 and `fid` at the end; MH samplers (accept_end set) log an acceptance falling from 0.9.
-    The config holds the seed and the run's directory (run.dir), as the program writes them."""
+    The config holds the seed, the planned iterations (train.iters: train_iters, default max(iters, 500), so
+    that a run stopped early planned the usual 500) and the run's directory (run.dir), as the program writes them."""
     os.makedirs(path)
-    cfg = {"sampler": {"step_size": step}, "train": {"warn_abs_d": warn_abs_d}, "seed": seed, "run": {"dir": path}}
+    cfg = {"sampler": {"step_size": step}, "seed": seed, "run": {"dir": path},
+           "train": {"warn_abs_d": warn_abs_d, "iters": max(iters, 500) if train_iters is None else train_iters}}
     if clip_fraction is not None:
         cfg["sampler"]["clip_fraction"] = clip_fraction
     with h5py.File(os.path.join(path, "metrics.h5"), "w") as f:
