@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired reproduce-twin-clip reproduce-twin-tuning-rule reproduce-twin-bf16 demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist key-table update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired reproduce-twin-clip reproduce-twin-tuning-rule reproduce-twin-bf16 reproduce-twin-verdict demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist key-table update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -24,6 +24,7 @@ help:
 	@echo "make reproduce-twin-paired   Fig. 4 twin main comparison (langevin, stanley, gd) over 5 paired seeds (~2 h)"
 	@echo "make reproduce-twin-clip  STANLEY's clip fraction q in {0, 0.01, 0.1, 0.3, 0.5} on the twin, paired (~7 h)"
 	@echo "make reproduce-twin-bf16  bf16 against fp32 sampling on the twin, Langevin and STANLEY, 10 paired seeds (~2 h)"
+	@echo "make reproduce-twin-verdict  Fig. 4 twin to a verdict: 4 arms tuned by one rule (seeds 100-102), pilot 0-9, Stein for the rest (cap 20)"
 	@echo "make reproduce-twin-tuning-rule  Langevin's twin step tuned over 3 seeds x 1,500 iterations vs the 1-seed pick, paired (~70 min)"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
 	@echo "make gpu-check       on a GPU machine after scripts/build_cuda.sh: every path on CUDA, iteration times, shared-GPU throughput"
@@ -212,6 +213,10 @@ reproduce-twin-clip: app
 BF16_SEEDS ?= 0,1,2,3,4,5,6,7,8,9
 reproduce-twin-bf16: app
 	$(STANLEY) study twin_bf16 dir=$(PAIRED_DIR)/twin_bf16 seeds=$(BF16_SEEDS) jobs=$(JOBS)
+
+# Seeds are the study's own (tuning 100-102, pilot 0-9, the rest from Stein's rule): see configs/study/twin_verdict.yaml.
+reproduce-twin-verdict: app
+	$(STANLEY) study twin_verdict dir=$(PAIRED_DIR)/twin_verdict jobs=$(JOBS)
 
 reproduce-twin-tuning-rule: app
 	$(STANLEY) study twin_tuning_rule dir=$(PAIRED_DIR)/twin_tuning_rule seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
