@@ -87,13 +87,32 @@ def provenance(script, dirs, argv=None):
     import sys
 
     import h5py
-    commits = set()
+    commits, kernels, arithmetic = set(), set(), set()
     for d in dirs:
         with h5py.File(os.path.join(d, "metrics.h5"), "r") as f:
             commits.add(read_attr(f, "git_sha", "?"))
+            # The kernel choices that set the digits (runtime/numerics_mode.h); runs from before them say "?".
+            kernels.add(f"{read_attr(f, 'numerics', '?')} (OpenBLAS {read_attr(f, 'blas_core', '?')}, oneDNN "
+                        f"{read_attr(f, 'onednn_isa', '?')}, ATen {read_attr(f, 'aten_cpu_capability', '?')})")
+            arithmetic.add(read_attr(f, "sampling_arithmetic", "?"))
     return [f"Command: `{script} {' '.join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))}`  ",
             f"Runs built from: {', '.join(sorted(commits)) or 'no runs'}; report made {datetime.date.today().isoformat()} "
-            f"on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores)"]
+            f"on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, {cpu_model()})  ",
+            f"Numerics mode of the runs: {'; '.join(sorted(kernels)) or 'no runs'}; sampling arithmetic: "
+            f"{', '.join(sorted(arithmetic)) or 'no runs'}"]
+
+
+def cpu_model():
+    """This machine's CPU as /proc/cpuinfo names it ("model name"), or the platform's word for it."""
+    import platform
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def writes_reports():
