@@ -159,10 +159,23 @@ TEST(SamplingPrecision, RefusesWhatCannotWork) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("expected fp32, bf16 or auto"), std::string::npos) << e.what();
   }
-  // auto: fp32 on a CPU; on a GPU bf16 with channels-last, except for an MH test (a CUDA device can be
-  // named without one, and from_config only reads its type).
+  // auto: on a GPU bf16 with channels-last, except for an MH test (a CUDA device can be named without
+  // one, and from_config only reads its type); on a CPU bf16 direct for a VanillaNet where the CPU has
+  // AVX512-BF16 (the twin_bf16 verdict), fp32 for any other net and for MH tests.
   const torch::Device gpu(torch::kCUDA, 0);
-  EXPECT_TRUE(SamplingPrecision::from_config(config("auto", "langevin"), torch::kCPU, false).is_default());
+  EXPECT_TRUE(SamplingPrecision::from_config(config("auto", "langevin"), torch::kCPU, false).is_default());  // no model named
+  const auto vanilla = [](const std::string& sampling_gradient, double slope = 0.05) {
+    return Config(YAML::Load("{precision: auto, channels_last: false, sampling_gradient: " + sampling_gradient +
+                             ", sampler: {name: langevin}, model: {name: vanilla_net, negative_slope: " +
+                             std::to_string(slope) + "}}"));
+  };
+  const auto on_cpu = SamplingPrecision::from_config(vanilla("direct"), torch::kCPU, false);
+  EXPECT_EQ(on_cpu.dtype, cpu_has_avx512_bf16() && OnednnConvGradient::available() ? torch::kBFloat16 : torch::kFloat32);
+  EXPECT_EQ(on_cpu.direct, on_cpu.dtype == torch::kBFloat16);
+  EXPECT_TRUE(SamplingPrecision::from_config(vanilla("autograd"), torch::kCPU, false).is_default());
+  // A plain ReLU has no direct path (LeakyReLU's backward from its output needs a slope > 0): fp32.
+  EXPECT_TRUE(SamplingPrecision::from_config(vanilla("direct", 0.0), torch::kCPU, false).is_default());
+  EXPECT_TRUE(SamplingPrecision::from_config(vanilla("direct"), torch::kCPU, true).is_default());
   const auto on_gpu = SamplingPrecision::from_config(config("auto", "stanley"), gpu, false);
   EXPECT_EQ(on_gpu.dtype, torch::kBFloat16);
   EXPECT_TRUE(on_gpu.channels_last);

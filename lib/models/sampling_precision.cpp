@@ -23,10 +23,20 @@ SamplingPrecision SamplingPrecision::from_config(const Config& cfg, const torch:
   p.channels_last = cfg.get<bool>("channels_last");
   if (name == "auto") {
     // The GPU default for image nets: bf16 weights and channels-last input while sampling (tensor cores);
-    // fp32 where an MH test needs f to fp32 accuracy, and on a CPU.
+    // fp32 where an MH test needs f to fp32 accuracy.
     if (device.is_cuda() && !exact_sampler) {
       p.dtype = torch::kBFloat16;
       p.channels_last = true;
+    }
+    // The CPU default: bf16 exactly where the study twin_bf16 found it equivalent to fp32 within its
+    // declared margin (docs/figures/twin_bf16_*.md): a VanillaNet's f and ∇f through oneDNN directly, on
+    // a CPU with AVX512-BF16; fp32 elsewhere (other nets, the autograd path, no AVX512-BF16, MH tests).
+    const bool judged = cfg.has("model.name") && cfg.get<std::string>("model.name") == "vanilla_net" &&
+                        cfg.get<double>("model.negative_slope", 0.0) > 0 &&
+                        cfg.get<std::string>("sampling_gradient") == "direct";
+    if (device.is_cpu() && !exact_sampler && judged && cpu_has_avx512_bf16() && OnednnConvGradient::available()) {
+      p.dtype = torch::kBFloat16;
+      p.direct = true;
     }
     return p;
   }
@@ -57,7 +67,10 @@ SamplingPrecisionEnergy::SamplingPrecisionEnergy(EnergyPtr master, EnergyPtr twi
   if (master_params_.size() != twin_params_.size())
     throw std::logic_error("SamplingPrecisionEnergy: the twin's architecture differs from the master's");
   if (precision_.direct) {
-    if (const auto* net = dynamic_cast<const VanillaNetImpl*>(master_.get()))
+    // The direct path takes LeakyReLU's backward from its output, which needs a slope > 0; a plain ReLU
+    // (model.negative_slope=0) samples through autograd instead.
+    const auto* net = dynamic_cast<const VanillaNetImpl*>(master_.get());
+    if (net && net->negative_slope() > 0)
       direct_ = std::make_unique<OnednnConvGradient>(net->conv_layers(), net->negative_slope(), net->sample_shape(),
                                                      precision_.dtype);
   }
