@@ -85,3 +85,23 @@ def paired_sweep(path, arms, steps=(500, 1000), metric="kl"):
             fake_paired_run(os.path.join(path, str(job)), name, seed, values, steps, status, metric, cfg)
             job += 1
     return path
+
+
+def run_pick(script, runs, *extra, arm=None, run_defaults=None):
+    """(exit status, stdout, stderr, report or "") of a pick script (pick_best.py, pick_per_arm.py with `arm`)
+    over a fresh sweep of fake `runs` (each a fake_run's keywords over `run_defaults`), as a study runs it."""
+    import subprocess
+    import sys
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        fake_sweep(tmp)
+        for i, r in enumerate(runs):
+            fake_run(os.path.join(tmp, str(i)), **{**(run_defaults or {}), **r})
+        report = os.path.join(tmp, "tune.md")
+        out = subprocess.run([sys.executable, script, tmp, "--metric", "fid_fmnist_train", *(["--arm", arm] if arm else []),
+                              "--keys", "sampler.step_size", "--report", report, *extra], capture_output=True, text=True)
+        md = ""
+        if os.path.exists(report):
+            with open(report) as f:
+                md = f.read()
+        return out.returncode, out.stdout.strip(), out.stderr.strip(), md

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import unittest
 
-from fake_runs import fake_run, fake_sweep, lucky_seed_grid
+from fake_runs import fake_run, fake_sweep, lucky_seed_grid, run_pick
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PICK_BEST = os.path.join(HERE, "..", "analysis", "pick_best.py")
@@ -18,18 +18,7 @@ PICK_BEST = os.path.join(HERE, "..", "analysis", "pick_best.py")
 class PickBest(unittest.TestCase):
     def refusal(self, runs, *extra):
         """(exit status, stdout, stderr, report or "") of the pick over `runs`, as a study runs it."""
-        with tempfile.TemporaryDirectory() as tmp:
-            fake_sweep(tmp)
-            for i, r in enumerate(runs):
-                fake_run(os.path.join(tmp, str(i)), **r)
-            report = os.path.join(tmp, "tune.md")
-            out = subprocess.run([sys.executable, PICK_BEST, tmp, "--metric", "fid_fmnist_train",
-                                  "--keys", "sampler.step_size", "--report", report, *extra], capture_output=True, text=True)
-            md = ""
-            if os.path.exists(report):
-                with open(report) as f:
-                    md = f.read()
-            return out.returncode, out.stdout.strip(), out.stderr.strip(), md
+        return run_pick(PICK_BEST, runs, *extra)
 
     def pick(self, runs, *extra, edge_ok=True):
         """The override line and report of a pick that must succeed; the tests of the ranking use grids of two

@@ -4,12 +4,9 @@ overrides it prints, tuning over several seeds (a point wins by its mean, only i
 fair tuning rule it shares with pick_best.py (analysis/tuning.py): the same health checks, the optimum inside
 the grid (an edge pick refused unless --allow-edge, a closed edge accepted), --min-seeds/--min-iters/--eval-seeds."""
 import os
-import subprocess
-import sys
-import tempfile
 import unittest
 
-from fake_runs import fake_run, fake_sweep, lucky_seed_grid
+from fake_runs import lucky_seed_grid, run_pick
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PICK_PER_ARM = os.path.join(HERE, "..", "analysis", "pick_per_arm.py")
@@ -21,19 +18,8 @@ class Picks:
 
     def refusal(self, runs, *extra, script=PICK_PER_ARM):
         """(exit status, stdout, stderr, report or "") of the pick over `runs`, as a study runs it."""
-        with tempfile.TemporaryDirectory() as tmp:
-            fake_sweep(tmp)
-            for i, r in enumerate(runs):
-                fake_run(os.path.join(tmp, str(i)), **{"d_end": 1.0, **r})
-            report = os.path.join(tmp, "tune.md")
-            arm = ["--arm", "sampler.clip_fraction"] if script == PICK_PER_ARM else []
-            out = subprocess.run([sys.executable, script, tmp, "--metric", "fid_fmnist_train", *arm,
-                                  "--keys", "sampler.step_size", "--report", report, *extra], capture_output=True, text=True)
-            md = ""
-            if os.path.exists(report):
-                with open(report) as f:
-                    md = f.read()
-            return out.returncode, out.stdout.strip(), out.stderr.strip(), md
+        return run_pick(script, runs, *extra, arm="sampler.clip_fraction" if script == PICK_PER_ARM else None,
+                        run_defaults={"d_end": 1.0})
 
     def pick(self, runs, *extra, edge_ok=True):
         """The override line and report of a pick that must succeed; the tests of the ranking use grids of two
