@@ -4,6 +4,9 @@
 
 namespace stanley {
 
+// The first line of a library's message (libtorch appends a multi-line trace): for one-line errors.
+inline std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 // A mistake in the user's input (config, override, path): reported as one line, exit code 2, no trace.
 class UserError : public std::runtime_error {
  public:

@@ -68,12 +68,6 @@ double accuracy(ClassifierNet& net, const ImageSet& set) {
 
 }  // namespace
 
-namespace {
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-}  // namespace
-
 void check_classifier_file(const fs::path& file) {
   if (!fs::exists(file))
     throw UserError(fmt::format("features.classifier.weights: {} not found (the frozen network is made by "

@@ -1,5 +1,7 @@
 #include "metrics/inception_features.h"
 
+#include <caffe2/serialize/inline_container.h>
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -15,23 +17,41 @@ namespace stanley {
 
 namespace {
 
-torch::jit::script::Module load_inception(const fs::path& file, const torch::Device& device) {
+void require_exists(const fs::path& file) {
   if (!fs::exists(file)) {
     throw UserError(fmt::format("features.inception.path={}: no such file; supply NVIDIA's inception-2015-12-05.pt "
                                 "or a pytorch-fid export made by analysis/export_inception.py", file.string()));
   }
+}
+
+UserError not_torchscript(const fs::path& file, const std::string& why) {
+  return UserError(fmt::format("features.inception.path={}: not a loadable TorchScript file ({})", file.string(),
+                               first_line(why)));
+}
+
+torch::jit::script::Module load_inception(const fs::path& file, const torch::Device& device) {
+  require_exists(file);
   try {
     return torch::jit::load(file.string(), device);
   } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    throw UserError(fmt::format("features.inception.path={}: not a loadable TorchScript file ({})", file.string(),
-                                what.substr(0, what.find('\n'))));
+    throw not_torchscript(file, e.what_without_backtrace());
   }
 }
 
 }  // namespace
 
-void check_inception_file(const fs::path& file) { load_inception(file, torch::kCPU); }
+// Only the archive's index (its end, where a truncated copy breaks) and the records every TorchScript
+// module has: loading the ~100 MB network here would be done again by the run's InceptionFeatures.
+void check_inception_file(const fs::path& file) {
+  require_exists(file);
+  try {
+    caffe2::serialize::PyTorchStreamReader archive(file.string());
+    if (!archive.hasRecord("data.pkl") || !archive.hasRecord("constants.pkl"))
+      throw std::runtime_error("no data.pkl and constants.pkl: a zip, but not a TorchScript module");
+  } catch (const std::exception& e) {
+    throw not_torchscript(file, e.what());
+  }
+}
 
 InceptionFeatures::InceptionFeatures(const fs::path& file, const std::string& format, const torch::Device& device)
     : device_(device) {

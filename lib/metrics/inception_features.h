@@ -16,8 +16,9 @@
 
 namespace stanley {
 
-// A file features.inception.path names that does not exist or does not load as TorchScript: a UserError
-// naming the key and the file in one line. Run before anything is written (it loads the file once, on CPU).
+// A file features.inception.path names that does not exist or is not a TorchScript archive (a damaged zip,
+// or no module records in it): a UserError naming the key and the file in one line. Run before anything is
+// written; it reads the archive's index only, not the network.
 void check_inception_file(const std::filesystem::path& file);
 
 class InceptionFeatures : public FeatureExtractor {

@@ -141,9 +141,7 @@ std::optional<fs::path> latest_readable_checkpoint(const fs::path& dir, std::vec
       archive.load_from(f.string());
       return f;
     } catch (const std::exception& e) {
-      // One line: library errors carry a multi-line trace after their first line.
-      const std::string what = e.what();
-      if (skipped) skipped->push_back(fmt::format("{} is unreadable ({})", f.string(), what.substr(0, std::min<std::size_t>(what.find('\n'), 120))));
+      if (skipped) skipped->push_back(fmt::format("{} is unreadable ({})", f.string(), first_line(e.what()).substr(0, 120)));
     }
   }
   return std::nullopt;
