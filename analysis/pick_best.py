@@ -96,7 +96,7 @@ def main():
         mine = [r for r in rows if r["sampler"] == s]
         if not mine:
             raise SystemExit(f"pick_best: no run of sampler {s} under {' '.join(a.sweep)}")
-        best[s] = choose(mine, finished, lambda r: r["last"]) or max(mine, key=lambda r: r["iters"])
+        best[s] = choose(mine, finished, lambda r: r["last"], lambda r: r["setting"]) or max(mine, key=lambda r: r["iters"])
         at_edge[s] = edges(mine, best[s], keys, lambda r: r["setting"], finished, override_text)
 
     problems = design_problems([r for r in rows if r["sampler"] in samplers], a,

@@ -78,7 +78,7 @@ def main():
     finished = lambda r: r["status"] == "finished" and r["final"] is not None  # noqa: E731
     winners, at_edge = {}, {}
     for arm in order:
-        best = choose(arms[arm], finished, lambda r: sign * r["final"])
+        best = choose(arms[arm], finished, lambda r: sign * r["final"], lambda r: r["settings"])
         if best:
             winners[arm] = best
             at_edge[arm] = edges(arms[arm], best, keys, lambda r: r["settings"], finished)

@@ -7,7 +7,8 @@ iterations, seeds kept apart from the evaluation's).
   the last 5 logged values) is shown beside it; it is not a criterion. A grid point over several seeds is
   healthy only if every seed is; its |d| is the worst seed's, its acceptance the lowest.
 - Ranking: among the points of an arm that finished, the healthy ones first; a finished point running away
-  wins only when no point is healthy (the report says so); a diverged or failed point never wins.
+  wins only when no point is healthy (the report says so); a diverged or failed point never wins. Equal scores
+  go to the smaller setting.
 - Optimum inside the grid: a winner whose value of a numeric --keys key (seed excepted) is the smallest or
   largest value tried for its arm (of two or more) is at an open edge of the grid; the pick refuses (exit 1,
   one line on stderr, no overrides) unless --allow-edge. A winner at the largest (smallest) healthy value
@@ -77,12 +78,15 @@ def health_cells(p):
             "—" if p["final_accept"] is None else format(p["final_accept"], ".2f")]
 
 
-def choose(points, finished, value):
+def choose(points, finished, value, setting=None):
     """The winner among an arm's grid points: the lowest value(p) among the finished (finished(p)) healthy ones,
-    else among the finished ones (all running away), else None."""
+    else among the finished ones (all running away), else None. A tie goes to the smallest setting(p) (in
+    setting_order), whatever order the runs were read in: a plateau of identical scores (STANLEY eq. (4) once th
+    exceeds every |grad f|) is won by its first point, inside the grid when the grid reaches past it."""
     done = [p for p in points if finished(p)]
     pool = [p for p in done if p["healthy"]] or done
-    return min(pool, key=value) if pool else None
+    order = (lambda p: setting_order(setting(p))) if setting else (lambda p: 0)
+    return min(pool, key=lambda p: (value(p), order(p))) if pool else None
 
 
 def as_number(v):

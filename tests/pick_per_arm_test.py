@@ -115,6 +115,13 @@ class OptimumInsideTheGrid(Picks, unittest.TestCase):
         self.assertEqual(out, "'sampler=zip(langevin,stanley)' '++sampler.clip_fraction=zip(0,0.3)' 'sampler.step_size=zip(4,8)'")
         self.assertIn("Kept (--allow-edge): exploratory.", md)
 
+    def test_a_plateau_of_equal_scores_goes_to_its_smallest_setting_inside_the_grid(self):
+        # eq. (4) once th exceeds every |grad f|: identical runs at the largest values; read in reverse order
+        runs = list(reversed(arm_grid([150.0, 120.0, 120.0, 120.0], steps=(2, 4, 8, 16))))
+        rc, out, err, _ = self.refusal(runs)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' 'sampler.step_size=zip(4)'")
+
     def test_below_is_named(self):
         rc, _, err, _ = self.refusal(arm_grid([100.0, 140.0, 120.0]))
         self.assertNotEqual(rc, 0)
