@@ -26,7 +26,7 @@ double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 TEST(Coupling, ReflectionCouplingIsMaximalWithExactMarginals) {
   Gaussian f(1.0);
   auto sampler = sampler_from("{name: langevin, step_size: 0.5, noise: 1.0}");
-  ASSERT_FALSE(sampler->kernel(torch::zeros({1, 1}), torch::zeros({1, 1}))->state_dependent);
+  ASSERT_FALSE(sampler->gaussian_kernel(torch::zeros({1, 1}), torch::zeros({1, 1}))->state_dependent);
   at::Generator gen = make_generator(torch::kCPU, 1);
   const std::int64_t n = 200000;
   torch::Tensor x = torch::full({n, 1}, 1.0, torch::kFloat64), y = torch::full({n, 1}, -0.5, torch::kFloat64);

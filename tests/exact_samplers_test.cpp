@@ -139,8 +139,8 @@ TEST(Hmc, OneLeapfrogStepIsTheLangevinProposal) {
   stanley::testing::QuadraticEnergy f({2.0});
   const double s = 0.3, eps = 0.5;
   LeapfrogKernel hmc(s, eps, 1);
-  EXPECT_NEAR(hmc.leapfrog_step(), eps * std::sqrt(s), 1e-15);
-  const double q = 0.8, p = -1.1, h = hmc.leapfrog_step(), t = eps * eps, grad = -2.0 * q;
+  EXPECT_NEAR(hmc.leapfrog_step(s), eps * std::sqrt(s), 1e-15);
+  const double q = 0.8, p = -1.1, h = hmc.leapfrog_step(s), t = eps * eps, grad = -2.0 * q;
   const double leapfrog = q + h * (p + 0.5 * h * grad / t);
   EXPECT_NEAR(leapfrog, q + 0.5 * s * grad + std::sqrt(s) * eps * p, 1e-14);
 }
@@ -156,17 +156,17 @@ TEST(StanleyMh, AcceptanceRatioMatchesHandComputation) {
   } f;
   const StanleyKernel k(stanley_every_step(0.5, 0.5));
   torch::Tensor z = torch::tensor({{2.0}}, torch::kFloat64), y = torch::tensor({{1.5}}, torch::kFloat64);
-  const ChainState from{z, energy_and_grad(f, z)}, to{y, energy_and_grad(f, y)};
+  const ChainState from{z, energy_and_grad(f, z), {}}, to{y, energy_and_grad(f, y), {}};
   const double log_q_yz = -std::pow(1.5 - 2 + 2.0 / 16, 2) / (2.0 / 8) - 0.5 * std::log(1.0 / 8);
   const double log_q_zy = -std::pow(2 - 1.5 + 1.5 / 12, 2) / (2.0 / 6) - 0.5 * std::log(1.0 / 6);
   const double expected = (-0.5 * 1.5 * 1.5 + 0.5 * 4) + log_q_zy - log_q_yz;
-  EXPECT_NEAR(metropolis_log_ratio(from, to, k.temperature(), k.log_correction(from, to)).item<double>(), expected, 1e-13);
+  EXPECT_NEAR(metropolis_log_ratio(from, to, k.traits().temperature, k.log_correction(from, to, 0.5)).item<double>(), expected, 1e-13);
 }
 
 TEST(Tamed, DriftIsTheTamedGradient) {
   TamedLangevinKernel s(0.2, 1.0);
   torch::Tensor g = torch::tensor({{0.5, -30.0}}, torch::kFloat64);
-  torch::Tensor d = s.gaussian(torch::zeros_like(g), g)->mean[0];
+  torch::Tensor d = s.at(torch::zeros_like(g), g, 0.2).mean[0];
   EXPECT_NEAR(d[0].item<double>(), 0.1 * 0.5 / (1 + 0.1 * 0.5), 1e-15);
   EXPECT_NEAR(d[1].item<double>(), 0.1 * -30.0 / (1 + 0.1 * 30.0), 1e-15);
   EXPECT_LT(std::abs(d[1].item<double>()), 1.0);  // bounded by 1 whatever the gradient

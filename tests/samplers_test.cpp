@@ -48,12 +48,12 @@ TEST(Stanley, StepMatchesHandComputationBothSidesOfThreshold) {
   for (const bool times_s : {false, true}) {
     StanleyKernel sampler(stanley_options(s, eps, th, GammaAt::kEveryStep, times_s));
     const double scale = times_s ? s : 1.0;
-    torch::Tensor gamma = sampler.gamma(eg.grad);
+    torch::Tensor gamma = sampler.gamma(eg.grad, s);
     const double g0 = hand_gamma(scale, th, -0.005), g1 = hand_gamma(scale, th, -50.0);
     EXPECT_NEAR(gamma[0][0].item<double>(), scale, 1e-15);  // below th: γ = 1 (eq. 4) or s
     EXPECT_NEAR(gamma[0][0].item<double>(), g0, 1e-15);
     EXPECT_NEAR(gamma[0][1].item<double>(), g1, 1e-15);
-    torch::Tensor next = kernel_draw(*sampler.gaussian(z, eg.grad), xi);
+    torch::Tensor next = kernel_draw(sampler.at(z, eg.grad, s), xi);
     EXPECT_NEAR(next[0][0].item<double>(), 0.005 + 0.5 * g0 * -0.005 + eps * std::sqrt(g0) * 0.3, 1e-14);
     // Steep coordinate: drift (scale·th/2)·sign(∇f), noise shrunk to √(scale·th/|∇f|).
     EXPECT_NEAR(next[0][1].item<double>(), 0.5 - 0.5 * scale * th + eps * std::sqrt(scale * th / 50.0) * -1.2, 1e-14);
@@ -116,11 +116,11 @@ TEST(Stanley, PreviousSamplesAreStateAndForksLeaveThemAlone) {
   sampler->sample(f, torch::tensor({{0.7}, {-0.3}}, torch::kFloat64), 3, gen, nullptr);
   // Through a checkpoint's named tensors and back.
   const CarriedState state = CarriedState::from_tensors(sampler->carried().to_tensors());
-  ASSERT_TRUE(state.previous_samples.defined());
+  ASSERT_EQ(state.kernel.count(StanleyKernel::kPreviousSamples), 1u);
   EXPECT_FALSE(state.log_step.has_value());
-  const torch::Tensor kept = state.previous_samples.clone();
+  const torch::Tensor kept = state.kernel.at(StanleyKernel::kPreviousSamples).clone();
   sampler->fork()->sample(f, torch::full({5, 1}, 3.0, torch::kFloat64), 3, gen, nullptr);
-  EXPECT_TRUE(torch::equal(sampler->carried().previous_samples, kept));
+  EXPECT_TRUE(torch::equal(sampler->carried().kernel.at(StanleyKernel::kPreviousSamples), kept));
   SamplerPtr restored = driver<StanleyKernel>(stanley_options(0.1, 0.0, 1.0, GammaAt::kPreviousSamples));
   restored->restore(state);
   const torch::Tensor from = torch::tensor({{1.0}, {2.0}}, torch::kFloat64);
@@ -132,7 +132,7 @@ TEST(Stanley, L2ScaleUsesOneGammaPerSample) {
   o.scale = StanleyKernel::Scale::kL2;
   StanleyKernel sampler(o);
   torch::Tensor g = torch::tensor({{3.0, 4.0}, {0.1, 0.2}}, torch::kFloat64);
-  torch::Tensor gamma = sampler.gamma(g);
+  torch::Tensor gamma = sampler.gamma(g, 0.5);
   EXPECT_NEAR(gamma[0][0].item<double>(), 0.5 * 1.0 / 5.0, 1e-15);  // ‖g‖ = 5
   EXPECT_NEAR(gamma[0][1].item<double>(), 0.5 * 1.0 / 5.0, 1e-15);
   EXPECT_NEAR(gamma[1][0].item<double>(), 0.5, 1e-15);  // ‖g‖ < th: unclipped
@@ -201,8 +201,8 @@ TEST(Langevin, StationaryVarianceMatchesDiscretisedChain) {
 double mala_log_ratio(EnergyModel& f, double s, double eps, double z, double y) {
   const LangevinKernel langevin(s, eps);
   const torch::Tensor zt = torch::tensor({{z}}, torch::kFloat64), yt = torch::tensor({{y}}, torch::kFloat64);
-  const ChainState from{zt, energy_and_grad(f, zt)}, to{yt, energy_and_grad(f, yt)};
-  return metropolis_log_ratio(from, to, langevin.temperature(), langevin.log_correction(from, to)).item<double>();
+  const ChainState from{zt, energy_and_grad(f, zt), {}}, to{yt, energy_and_grad(f, yt), {}};
+  return metropolis_log_ratio(from, to, langevin.traits().temperature, langevin.log_correction(from, to, s)).item<double>();
 }
 
 TEST(Mala, AcceptanceRatioMatchesHandComputation) {
@@ -218,7 +218,7 @@ TEST(Mala, AcceptanceRatioMatchesHandComputation) {
 //   (f(y) − f(z))/T = −0.375/0.25 = −1.5  →  log α = −1.5 − 0.25 + 1.5625 = −0.1875
 TEST(Mala, AcceptanceRatioIsOnTheTemperedTarget) {
   QuadraticEnergy f({1.0});
-  EXPECT_DOUBLE_EQ(MetropolisHastings(std::make_unique<LangevinKernel>(0.5, 0.5)).temperature(), 0.25);
+  EXPECT_DOUBLE_EQ(MetropolisHastings(std::make_unique<LangevinKernel>(0.5, 0.5)).traits().temperature, 0.25);
   EXPECT_NEAR(mala_log_ratio(f, 0.5, 0.5, 0.5, 1.0), -0.1875, 1e-14);
 }
 

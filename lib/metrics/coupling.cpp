@@ -19,7 +19,7 @@ constexpr std::uint64_t kBootstrapSeed = 12345;
 // The sampler's kernel at z; a sampler without one cannot be coupled here.
 GaussianKernel kernel_at(EnergyModel& f, const Sampler& sampler, const torch::Tensor& z) {
   if (!sampler.couplable()) throw std::invalid_argument("this sampler has no Gaussian Markov kernel with noise to couple");
-  return *sampler.kernel(z, energy_and_grad(f, z).grad);
+  return *sampler.gaussian_kernel(z, energy_and_grad(f, z).grad);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ struct CudaGraphReplay::Capture {
   EnergyModel* energy = nullptr;
   std::int64_t n_steps = -1;
   torch::Tensor static_in, static_out, pending_rng;
-  torch::Tensor previous_buffer;  // the carried previous samples the graph reads and writes
+  KernelState carried_buffers;  // the kernel's carried tensors (STANLEY's previous samples) the graph reads and writes
   at::Generator generator;
   bool seeded = false;
 
@@ -87,13 +87,14 @@ struct CudaGraphReplay::Capture {
     return generator;
   }
 
-  // Copies the previous samples the kernel now holds into the buffer the graph reads, and points the
-  // kernel back at that buffer.
-  void keep_state_in_buffer(TransitionKernel& kernel) {
-    if (!previous_buffer.defined()) return;
-    const torch::Tensor now = kernel.previous_samples();
-    if (now.defined() && now.data_ptr() != previous_buffer.data_ptr()) previous_buffer.copy_(now);
-    kernel.set_previous_samples(previous_buffer);
+  // Copies the carried tensors the driver now holds into the buffers the graph reads, and points the
+  // driver back at those buffers.
+  void keep_state_in_buffers(KernelState& carried) {
+    for (auto& [name, buffer] : carried_buffers) {
+      const auto it = carried.find(name);
+      if (it != carried.end() && it->second.defined() && it->second.data_ptr() != buffer.data_ptr()) buffer.copy_(it->second);
+      carried[name] = buffer;
+    }
   }
 };
 
@@ -110,7 +111,7 @@ torch::Tensor CudaGraphReplay::sample(Sampler& sampler, EnergyModel& energy, con
   // leaves into the buffer the graph reads.
   if (trace) {
     torch::Tensor z = sampler.run(energy, z0, n_steps, graph_streams, trace);
-    if (c.captured) c.keep_state_in_buffer(*sampler.kernel_);
+    if (c.captured) c.keep_state_in_buffers(sampler.carried_);
     return z;
   }
   const bool same = c.captured && &energy == c.energy && n_steps == c.n_steps && z0.sizes() == c.static_in.sizes() &&
@@ -124,13 +125,14 @@ torch::Tensor CudaGraphReplay::sample(Sampler& sampler, EnergyModel& energy, con
     // from the last one's state.
     c.graph = std::make_unique<at::cuda::CUDAGraph>();
     c.static_in = z0.clone();
-    const torch::Tensor previous = sampler.kernel_->previous_samples();
-    c.previous_buffer = previous.defined() ? previous.clone() : torch::Tensor();
-    if (c.previous_buffer.defined()) sampler.kernel_->set_previous_samples(c.previous_buffer);
+    c.carried_buffers.clear();
+    for (const auto& [name, t] : sampler.carried_)
+      if (t.defined()) c.carried_buffers[name] = t.clone();
+    for (const auto& [name, buffer] : c.carried_buffers) sampler.carried_[name] = buffer;
     on_side_stream([&] {
       c.graph->capture_begin();
       c.static_out = sampler.run(energy, c.static_in, n_steps, graph_streams, nullptr);
-      c.keep_state_in_buffer(*sampler.kernel_);  // captured: every replay ends by writing its state there
+      c.keep_state_in_buffers(sampler.carried_);  // captured: every replay ends by writing its state there
       c.graph->capture_end();
       return c.static_out;
     });

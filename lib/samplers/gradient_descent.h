@@ -8,13 +8,12 @@ namespace stanley {
 class GradientDescentKernel : public GaussianTransition {
  public:
   explicit GradientDescentKernel(double step_size) : s_(step_size) {}
-  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* /*info*/) const override {
-    return {z + (0.5 * s_) * grad, {}, false};
+  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, const KernelState& /*aux*/, double s,
+                           InfoPtr* /*info*/) const override {
+    return {z + (0.5 * s) * grad, {}, false};
   }
   KernelPtr clone() const override { return std::make_unique<GradientDescentKernel>(*this); }
-  double temperature() const override { return 0.0; }
-  double step_size() const override { return s_; }
-  void set_step_size(double s) override { s_ = s; }
+  KernelTraits traits() const override { return KernelTraits::of(0.0, s_); }
 
  private:
   double s_;

@@ -10,20 +10,17 @@ namespace stanley {
 // exp(−ΔH). The step key is the Langevin-equivalent s shared by every sampler, with h = ε·√s: one
 // leapfrog step (L = 1) then proposes exactly the Langevin step z + (s/2)∇f + √s·ε·ξ, i.e. HMC with
 // L = 1 is MALA. One transition costs L gradient evaluations.
-class LeapfrogKernel : public TransitionKernel {
+class LeapfrogKernel : public TransitionKernel, public Proposing {
  public:
   LeapfrogKernel(double step_size, double noise, std::int64_t n_leapfrog) : s_(step_size), eps_(noise), l_(n_leapfrog) {}
   KernelPtr clone() const override { return std::make_unique<LeapfrogKernel>(*this); }
-  double temperature() const override { return eps_ * eps_; }
-  double step_size() const override { return s_; }
-  void set_step_size(double s) override { s_ = s; }
-  double gradients_per_step() const override { return static_cast<double>(l_); }
+  KernelTraits traits() const override;
   // Alone the trajectory is no sampler (it leaves no law invariant): it is a proposal.
-  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws) override { return propose(energy, s, draws); }
-  bool proposes() const override { return true; }
-  Step propose(EnergyModel& energy, const ChainState& s, const StepDraws& draws) override;
+  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const override;
+  Proposal propose(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const override;
+  const Proposing* proposing() const override { return this; }
   // The leapfrog step h = ε√s.
-  double leapfrog_step() const;
+  double leapfrog_step(double step_size) const;
 
  private:
   double s_, eps_;

@@ -8,11 +8,10 @@ namespace stanley {
 class LangevinKernel : public GaussianTransition {
  public:
   LangevinKernel(double step_size, double noise) : s_(step_size), eps_(noise) {}
-  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* info) const override;
+  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, const KernelState& aux, double step_size,
+                           InfoPtr* info) const override;
   KernelPtr clone() const override { return std::make_unique<LangevinKernel>(*this); }
-  double temperature() const override { return eps_ * eps_; }
-  double step_size() const override { return s_; }
-  void set_step_size(double s) override { s_ = s; }
+  KernelTraits traits() const override { return KernelTraits::of(eps_ * eps_, s_); }
 
  private:
   double s_, eps_;

@@ -3,21 +3,44 @@
 #include <stdexcept>
 
 #include "samplers/chain_ops.h"
+#include "samplers/chain_trace.h"
 
 namespace stanley {
+namespace {
+
+// What an MH step reports: the proposal's own info, and |log ratio| as abs_delta_h for a leapfrog proposal.
+struct MetropolisInfo : StepInfo {
+  InfoPtr proposal;
+  torch::Tensor log_ratio;
+  bool hamiltonian = false;
+  void record(ChainTrace& trace) const override {
+    if (hamiltonian) trace.add("abs_delta_h", log_ratio.abs().mean());
+    if (proposal) proposal->record(trace);
+  }
+};
+
+}  // namespace
 
 MetropolisHastings::MetropolisHastings(KernelPtr proposal) : proposal_(std::move(proposal)) {
-  if (!proposal_->proposes())
+  if (!proposal_->proposing())
     throw std::logic_error("MetropolisHastings needs a proposal that reports its correction (a Markov kernel with noise)");
 }
 
-Step MetropolisHastings::step(EnergyModel& energy, const ChainState& s, const StepDraws& draws) {
-  Step p = proposal_->propose(energy, s, draws);
-  const torch::Tensor log_ratio = metropolis_log_ratio(s, p.next, temperature(), p.info.log_correction);
-  MhChoice c = metropolis_choice(s, p.next, log_ratio, draws.uniform);
-  p.info.accepted = c.accepted;
-  p.info.log_accept_ratio = log_ratio;
-  return {std::move(c.next), std::move(p.info)};
+KernelTraits MetropolisHastings::traits() const {
+  KernelTraits t = proposal_->traits();
+  t.draws_uniform = true;
+  t.exact = true;
+  return t;
+}
+
+Step MetropolisHastings::step(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const {
+  Proposal p = proposal_->proposing()->propose(energy, s, draws, step_size);
+  auto info = std::make_shared<MetropolisInfo>();
+  info->log_ratio = metropolis_log_ratio(s, p.next, traits().temperature, p.log_correction);
+  info->proposal = std::move(p.info);
+  info->hamiltonian = p.hamiltonian;
+  MhChoice c = metropolis_choice(s, p.next, info->log_ratio, draws.uniform);
+  return {std::move(c.next), std::move(info), std::move(c.accepted)};
 }
 
 torch::Tensor metropolis_log_ratio(const ChainState& from, const ChainState& to, double temperature,
@@ -30,9 +53,18 @@ MhChoice metropolis_choice(const ChainState& from, const ChainState& to, const t
   // A NaN ratio (an overflowing proposal) rejects.
   const torch::Tensor accept = u.log() < log_ratio;
   const torch::Tensor rows = per_chain(accept, from.z);
-  return {{torch::where(rows, to.z, from.z),
-           {torch::where(accept, to.at.f, from.at.f), torch::where(per_chain(accept, from.at.grad), to.at.grad, from.at.grad)}},
-          accept};
+  MhChoice c{{torch::where(rows, to.z, from.z),
+              {torch::where(accept, to.at.f, from.at.f), torch::where(per_chain(accept, from.at.grad), to.at.grad, from.at.grad)},
+              {}},
+             accept};
+  // The kernel's tensors: per-chain ones chosen with z, the call's (shared, or not batch-shaped) kept as proposed.
+  for (const auto& [name, proposed] : to.aux) {
+    const auto it = from.aux.find(name);
+    const bool per_chain_tensor = it != from.aux.end() && !it->second.is_same(proposed) && proposed.dim() > 0 &&
+                                  proposed.size(0) == from.z.size(0) && it->second.sizes() == proposed.sizes();
+    c.next.aux[name] = per_chain_tensor ? torch::where(per_chain(accept, proposed), proposed, it->second) : proposed;
+  }
+  return c;
 }
 
 }  // namespace stanley

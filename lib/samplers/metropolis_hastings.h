@@ -5,6 +5,8 @@
 // mala = MH(Langevin), stanley_mh = MH(STANLEY with γ from the state), hmc = MH(leapfrog). For a Gaussian
 // proposal the correction is log q(z|y) − log q(y|z) with q(z|y) the kernel at y, so a state-dependent
 // variance (STANLEY's γ) enters with its determinant; for leapfrog it is the kinetic energy given up.
+// The wrapper is the proposal's kernel with a test: its traits are the proposal's with the test's, its
+// state is the proposal's (chosen per chain with z), and it has no capability of its own.
 
 #include "samplers/transition_kernel.h"
 
@@ -14,18 +16,12 @@ class MetropolisHastings : public TransitionKernel {
  public:
   explicit MetropolisHastings(KernelPtr proposal);
   KernelPtr clone() const override { return std::make_unique<MetropolisHastings>(proposal_->clone()); }
-  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws) override;
-
-  double temperature() const override { return proposal_->temperature(); }
-  double step_size() const override { return proposal_->step_size(); }
-  void set_step_size(double s) override { proposal_->set_step_size(s); }
-  bool uses_step_size() const override { return proposal_->uses_step_size(); }
-  double gradients_per_step() const override { return proposal_->gradients_per_step(); }
-  bool draws_normal() const override { return proposal_->draws_normal(); }
-  bool draws_uniform() const override { return true; }
-  bool calibrated() const override { return true; }
-  void begin(EnergyModel& energy, const ChainState& start) override { proposal_->begin(energy, start); }
-  void end(const ChainState& last) override { proposal_->end(last); }
+  KernelTraits traits() const override;
+  KernelState init(EnergyModel& energy, const ChainState& start, const KernelState& carried, double step_size) const override {
+    return proposal_->init(energy, start, carried, step_size);
+  }
+  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const override;
+  KernelState carry(const ChainState& last) const override { return proposal_->carry(last); }
 
  private:
   KernelPtr proposal_;
@@ -35,7 +31,8 @@ class MetropolisHastings : public TransitionKernel {
 torch::Tensor metropolis_log_ratio(const ChainState& from, const ChainState& to, double temperature,
                                    const torch::Tensor& log_correction);
 
-// The MH choice per chain: `to` where log u < log_ratio, else `from` (f and ∇f follow); NaN rejects.
+// The MH choice per chain: `to` where log u < log_ratio, else `from` (f, ∇f and the kernel's per-chain
+// tensors follow); NaN rejects.
 struct MhChoice {
   ChainState next;
   torch::Tensor accepted;  // [batch] bool

@@ -14,15 +14,12 @@ class PsgldKernel : public TransitionKernel {
   PsgldKernel(double step_size, double noise, double alpha, double lambda)
       : s_(step_size), eps_(noise), alpha_(alpha), lambda_(lambda) {}
   KernelPtr clone() const override { return std::make_unique<PsgldKernel>(*this); }
-  double temperature() const override { return eps_ * eps_; }
-  double step_size() const override { return s_; }
-  void set_step_size(double s) override { s_ = s; }
-  void begin(EnergyModel& /*energy*/, const ChainState& /*start*/) override { v_ = torch::Tensor(); }
-  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws) override;
+  KernelTraits traits() const override { return KernelTraits::of(eps_ * eps_, s_); }
+  // V, the moving average of ∇f⊙∇f, lives in the chain state for the call (a fresh one each call).
+  Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const override;
 
  private:
   double s_, eps_, alpha_, lambda_;
-  torch::Tensor v_;  // the moving average of ∇f⊙∇f within the current call
 };
 
 KernelPtr make_psgld(const Config& cfg);

@@ -7,8 +7,8 @@
 namespace stanley {
 namespace {
 
-// Names of the carried state in checkpoints (kept from the first checkpoints that held them).
-constexpr const char* kPreviousSamplesKey = "stanley_previous_samples";
+// Names of the driver's carried state in checkpoints (kept from the first checkpoints that held them); the
+// kernel's tensors keep the names it gives them.
 constexpr const char* kLogStepKey = "adapted_log_step";
 constexpr const char* kGraphRngKey = "cuda_graph_rng";
 
@@ -19,23 +19,14 @@ void record_step(ChainTrace& trace, const ChainState& from, const Step& step, co
   trace.add("grad_norm", per_sample_norm(from.at.grad).mean());
   trace.add("step_norm", per_sample_norm(step.next.z - from.z).mean());
   if (trace.observe) trace.observe(step.next.z);
-  const StepInfo& info = step.info;
   if (accept_rate.defined()) trace.add("accept_rate", accept_rate);
-  if (info.hamiltonian && info.log_accept_ratio.defined()) trace.add("abs_delta_h", info.log_accept_ratio.abs().mean());
-  if (info.gamma.defined()) {
-    trace.add("gamma_mean", info.gamma.mean());
-    trace.add("gamma_min", info.gamma.min(), ChainTrace::Summary::kMin);
-    trace.add("clip_frac", (info.gamma < info.gamma_max).to(torch::kFloat).mean());
-  }
-  if (info.threshold.defined()) trace.add("th", info.threshold);
-  if (info.preconditioner.defined()) trace.add("precond_mean", info.preconditioner.mean());
+  if (step.info) step.info->record(trace);
 }
 
 }  // namespace
 
 std::map<std::string, torch::Tensor> CarriedState::to_tensors() const {
-  std::map<std::string, torch::Tensor> out;
-  if (previous_samples.defined()) out[kPreviousSamplesKey] = previous_samples;
+  std::map<std::string, torch::Tensor> out(kernel.begin(), kernel.end());
   if (log_step) out[kLogStepKey] = torch::tensor(*log_step, torch::kFloat64);
   if (graph_rng.defined()) out[kGraphRngKey] = graph_rng;
   return out;
@@ -43,19 +34,28 @@ std::map<std::string, torch::Tensor> CarriedState::to_tensors() const {
 
 CarriedState CarriedState::from_tensors(const std::map<std::string, torch::Tensor>& tensors) {
   CarriedState s;
-  if (auto it = tensors.find(kPreviousSamplesKey); it != tensors.end()) s.previous_samples = it->second;
-  if (auto it = tensors.find(kLogStepKey); it != tensors.end()) s.log_step = it->second.item<double>();
-  if (auto it = tensors.find(kGraphRngKey); it != tensors.end()) s.graph_rng = it->second;
+  for (const auto& [name, t] : tensors) {
+    if (name == kLogStepKey) s.log_step = t.item<double>();
+    else if (name == kGraphRngKey) s.graph_rng = t;
+    else s.kernel[name] = t;
+  }
   return s;
 }
 
-Sampler::Sampler(KernelPtr kernel) : kernel_(std::move(kernel)) {}
+Sampler::Sampler(KernelPtr kernel) : kernel_(std::move(kernel)), traits_(kernel_->traits()), step_size_(traits_.step_size) {}
 Sampler::~Sampler() = default;
 
 SamplerPtr Sampler::fork() const {
   auto copy = std::make_unique<Sampler>(kernel_->clone());
+  copy->step_size_ = step_size_;
+  copy->carried_ = carried_;
   if (adaptation_) copy->adaptation_ = adaptation_->clone();
   return copy;
+}
+
+std::optional<GaussianKernel> Sampler::gaussian_kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
+  if (const GaussianForm* g = kernel_->gaussian()) return g->at(z, grad, step_size_);
+  return std::nullopt;
 }
 
 void Sampler::set_adaptation(std::unique_ptr<StepAdaptation> adaptation) { adaptation_ = std::move(adaptation); }
@@ -64,14 +64,14 @@ void Sampler::capture_cuda_graphs() { graph_ = std::make_unique<CudaGraphReplay>
 
 CarriedState Sampler::carried() const {
   CarriedState s;
-  s.previous_samples = kernel_->previous_samples();
+  s.kernel = carried_;
   if (adaptation_) s.log_step = std::log(step_size());
   if (graph_) s.graph_rng = graph_->rng_state();
   return s;
 }
 
 void Sampler::restore(const CarriedState& state) {
-  if (state.previous_samples.defined()) kernel_->set_previous_samples(state.previous_samples);
+  carried_ = state.kernel;
   if (state.log_step) set_step_size(std::exp(*state.log_step));
   if (graph_) graph_->restore(state.graph_rng);
 }
@@ -86,27 +86,28 @@ torch::Tensor Sampler::sample(EnergyModel& energy, const torch::Tensor& z0, std:
 torch::Tensor Sampler::run(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                            ChainTrace* trace) {
   FrozenParameters frozen(energy);
-  ChainState s{z0.detach(), {}};
+  ChainState s{z0.detach(), {}, {}};
   s.at = energy_and_grad(energy, s.z);
-  kernel_->begin(energy, s);
+  s.aux = kernel_->init(energy, s, carried_, step_size_);
   at::Generator noise_gen = streams.noise, accept_gen = streams.accept;
-  const bool draw_normals = n_steps > 0 && kernel_->draws_normal(), draw_uniforms = n_steps > 0 && kernel_->draws_uniform();
+  const bool draw_normals = n_steps > 0 && traits_.temperature > 0, draw_uniforms = n_steps > 0 && traits_.draws_uniform;
   const torch::Tensor normals = draw_normals ? draw_step_noise(n_steps, s.z, noise_gen) : torch::Tensor();
   const torch::Tensor uniforms =
       draw_uniforms ? draw::uniform({n_steps, s.z.size(0)}, accept_gen, s.at.f.options()) : torch::Tensor();
   torch::Tensor accepted = draw_uniforms ? torch::zeros({}, s.z.options()) : torch::Tensor();  // Σ per-step acceptance
   for (std::int64_t k = 0; k < n_steps; ++k) {
     if (!s.at.f.defined()) s.at = energy_and_grad(energy, s.z);
-    Step step = kernel_->step(energy, s, {draw_normals ? normals[k] : torch::Tensor(), draw_uniforms ? uniforms[k] : torch::Tensor()});
+    Step step = kernel_->step(energy, s, {draw_normals ? normals[k] : torch::Tensor(), draw_uniforms ? uniforms[k] : torch::Tensor()},
+                              step_size_);
     torch::Tensor rate;
-    if (step.info.accepted.defined()) {
-      rate = step.info.accepted.to(s.z.scalar_type()).mean();
+    if (step.accepted.defined()) {
+      rate = step.accepted.to(s.z.scalar_type()).mean();
       accepted = accepted + rate;
     }
     if (trace) record_step(*trace, s, step, rate);
     s = std::move(step.next);
   }
-  kernel_->end(s);
+  carried_ = kernel_->carry(s);
   last_accept_ = accepted.defined() && n_steps > 0 ? accepted / static_cast<double>(n_steps) : torch::Tensor();
   return s.z;
 }

@@ -32,7 +32,7 @@ struct ChainStreams {
 // What a sampler carries from one sample() call to the next, saved in checkpoints so that a resumed run
 // continues exactly.
 struct CarriedState {
-  torch::Tensor previous_samples;  // STANLEY eq. (4): the last call's final chains
+  KernelState kernel;              // what the kernel carries (STANLEY eq. (4): the last call's final chains)
   std::optional<double> log_step;  // an adapted step
   torch::Tensor graph_rng;         // the CUDA-graph generator's state
   // As named tensors for a checkpoint, and back.
@@ -46,6 +46,7 @@ using SamplerPtr = std::unique_ptr<Sampler>;
 
 class Sampler {
  public:
+  // The kernel with the step size it was built with.
   explicit Sampler(KernelPtr kernel);
   ~Sampler();
   Sampler(const Sampler&) = delete;
@@ -61,26 +62,25 @@ class Sampler {
                        ChainTrace* trace) {
     return sample(energy, z0, n_steps, ChainStreams{gen, gen}, trace);
   }
-  // A copy with the same settings and carried state, run eagerly; sampling with it leaves this one
+  // A copy with the same settings, step and carried state, run eagerly; sampling with it leaves this one
   // untouched (evaluation chains must not become STANLEY's "previous samples" or move an adapted step).
   SamplerPtr fork() const;
 
-  double temperature() const { return kernel_->temperature(); }
+  double temperature() const { return traits_.temperature; }
   // True when every transition leaves π_T exactly invariant (an MH test). Unadjusted samplers carry a
   // discretisation bias.
-  bool exact() const { return kernel_->calibrated(); }
+  bool exact() const { return traits_.exact; }
   // The transition at z as a Gaussian kernel of z alone (∇f(z) given), where it is one.
-  std::optional<GaussianKernel> kernel(const torch::Tensor& z, const torch::Tensor& grad) const {
-    return kernel_->gaussian(z, grad);
-  }
-  // Whether kernel() exists and has noise, so that two chains can be coupled to meet.
-  bool couplable() const { return kernel_->is_gaussian() && temperature() > 0; }
-  double gradients_per_step() const { return kernel_->gradients_per_step(); }
-  double gradients_per_call() const { return kernel_->gradients_per_call(); }
-  double step_size() const { return kernel_->step_size(); }
-  void set_step_size(double s) { kernel_->set_step_size(s); }
+  std::optional<GaussianKernel> gaussian_kernel(const torch::Tensor& z, const torch::Tensor& grad) const;
+  // Whether gaussian_kernel() exists and has noise, so that two chains can be coupled to meet.
+  bool couplable() const { return kernel_->gaussian() && temperature() > 0; }
+  double gradients_per_step() const { return traits_.gradients_per_step; }
+  double gradients_per_call() const { return traits_.gradients_per_call; }
+  // The step s every call passes to the kernel (adapted, where adaptation is on).
+  double step_size() const { return step_size_; }
+  void set_step_size(double s) { step_size_ = s; }
   // Whether an MH test's acceptance can steer a step that matters.
-  bool adaptable() const { return exact() && kernel_->uses_step_size() && !graph_; }
+  bool adaptable() const { return exact() && traits_.uses_step_size && !graph_; }
   // Adapts the step after each call from its mean acceptance (nullptr: stop adapting).
   void set_adaptation(std::unique_ptr<StepAdaptation> adaptation);
   StepAdaptation* adaptation() const { return adaptation_.get(); }
@@ -99,6 +99,9 @@ class Sampler {
   torch::Tensor run(EnergyModel& energy, const torch::Tensor& z0, std::int64_t n_steps, const ChainStreams& streams,
                     ChainTrace* trace);
   KernelPtr kernel_;
+  KernelTraits traits_;
+  double step_size_;
+  KernelState carried_;  // what the kernel's last call handed on
   std::unique_ptr<StepAdaptation> adaptation_;
   std::unique_ptr<CudaGraphReplay> graph_;
   torch::Tensor last_accept_;

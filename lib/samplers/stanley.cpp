@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "samplers/chain_ops.h"
-#include "samplers/kernel_settings.h"
+#include "samplers/chain_trace.h"
 #include "samplers/metropolis_hastings.h"
 
 namespace stanley {
@@ -23,57 +23,94 @@ torch::Tensor StanleyKernel::magnitude(const torch::Tensor& grad) const {
   return grad.abs();
 }
 
-// th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max() there and clip_frac counts only clipping.
-torch::Tensor StanleyKernel::gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th) const {
-  if (!th.defined()) return gamma_max() * (o_.th / torch::clamp_min(magnitude, o_.th));
-  return gamma_max() * (th / torch::maximum(magnitude, th));
-}
+namespace {
+// The names of the call's tensors in the chain state: γ, ε√γ and the quantile threshold (clip_fraction).
+constexpr const char* kGamma = "stanley_gamma";
+constexpr const char* kNoiseSd = "stanley_noise_sd";
+constexpr const char* kThreshold = "stanley_th";
 
-torch::Tensor StanleyKernel::gamma(const torch::Tensor& grad) const {
-  const torch::Tensor m = magnitude(grad);
-  return gamma_for(m, o_.clip_fraction > 0 ? threshold(m) : torch::Tensor());
-}
-
-void StanleyKernel::fix_gamma(const torch::Tensor& grad) {
-  const torch::Tensor m = magnitude(grad);
-  th_ = o_.clip_fraction > 0 ? threshold(m) : torch::Tensor();
-  gamma_ = gamma_for(m, th_);
-  noise_sd_ = o_.noise * gamma_.sqrt();
-}
-
-GaussianKernel StanleyKernel::kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* info) const {
-  if (info) {
-    info->gamma_max = gamma_max();
-    info->threshold = th_;
+// What a STANLEY step reports: its γ, the γ where nothing is clipped, the call's quantile threshold.
+struct StanleyInfo : StepInfo {
+  torch::Tensor gamma, threshold;
+  double gamma_max = 1.0;
+  void record(ChainTrace& trace) const override {
+    trace.add("gamma_mean", gamma.mean());
+    trace.add("gamma_min", gamma.min(), ChainTrace::Summary::kMin);
+    trace.add("clip_frac", (gamma < gamma_max).to(torch::kFloat).mean());
+    if (threshold.defined()) trace.add("th", threshold);
   }
+};
+
+torch::Tensor find(const KernelState& state, const char* name) {
+  const auto it = state.find(name);
+  return it == state.end() ? torch::Tensor() : it->second;
+}
+}  // namespace
+
+KernelTraits StanleyKernel::traits() const {
+  KernelTraits t = KernelTraits::of(o_.noise * o_.noise, o_.step_size);
+  t.uses_step_size = o_.gamma_times_s;
+  t.gradients_per_call = o_.gamma_at == GammaAt::kPreviousSamples ? 1.0 : 0.0;
+  return t;
+}
+
+// th / max(th, |g|) is exactly 1 where unclipped, so γ = gamma_max there and clip_frac counts only clipping.
+torch::Tensor StanleyKernel::gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th, double step_size) const {
+  if (!th.defined()) return gamma_max(step_size) * (o_.th / torch::clamp_min(magnitude, o_.th));
+  return gamma_max(step_size) * (th / torch::maximum(magnitude, th));
+}
+
+torch::Tensor StanleyKernel::gamma(const torch::Tensor& grad, double step_size) const {
+  const torch::Tensor m = magnitude(grad);
+  return gamma_for(m, o_.clip_fraction > 0 ? threshold(m) : torch::Tensor(), step_size);
+}
+
+GaussianKernel StanleyKernel::kernel_at(const torch::Tensor& z, const torch::Tensor& grad, const KernelState& aux,
+                                        double step_size, InfoPtr* info) const {
+  auto report = [&](const torch::Tensor& g) {
+    if (!info) return;
+    auto i = std::make_shared<StanleyInfo>();
+    i->gamma = g;
+    i->threshold = find(aux, kThreshold);
+    i->gamma_max = gamma_max(step_size);
+    *info = std::move(i);
+  };
   if (o_.gamma_at != GammaAt::kEveryStep) {
-    if (info) info->gamma = gamma_;
-    return {torch::addcmul(z, gamma_, grad, 0.5), noise_sd_, true};
+    const torch::Tensor& g = aux.at(kGamma);
+    report(g);
+    return {torch::addcmul(z, g, grad, 0.5), aux.at(kNoiseSd), true};
   }
-  const torch::Tensor g = gamma(grad);
-  if (info) info->gamma = g;
+  const torch::Tensor g = gamma(grad, step_size);
+  report(g);
   return {torch::addcmul(z, g, grad, 0.5), o_.noise * g.sqrt(), true};
 }
 
-void StanleyKernel::begin(EnergyModel& energy, const ChainState& start) {
-  if (o_.gamma_at == GammaAt::kEveryStep) return;
+KernelState StanleyKernel::init(EnergyModel& energy, const ChainState& start, const KernelState& carried,
+                                double step_size) const {
+  if (o_.gamma_at == GammaAt::kEveryStep) return {};
   const torch::Tensor& z0 = start.z;
-  if (o_.gamma_at == GammaAt::kChainStart || !previous_.defined()) {
-    // The first iteration has no previous samples: γ from the chains' own start.
-    fix_gamma(start.at.grad);
-    return;
+  torch::Tensor source = o_.gamma_at == GammaAt::kPreviousSamples ? find(carried, kPreviousSamples) : torch::Tensor();
+  torch::Tensor grad = start.at.grad;  // the first iteration has no previous samples: γ from the chains' own start
+  if (source.defined()) {
+    // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
+    // keeps: chain j takes chain (j mod M)'s γ.
+    if (source.size(0) != z0.size(0))
+      source = source.index_select(0, torch::arange(z0.size(0), source.options().dtype(torch::kLong)) % source.size(0));
+    grad = energy_and_grad(energy, source).grad;
   }
-  // Eq. (4): ∇f_θt at chain m's sample of iteration t−1. Evaluation draws more chains than training
-  // keeps: chain j takes chain (j mod M)'s γ.
-  torch::Tensor source = previous_;
-  if (source.size(0) != z0.size(0)) {
-    source = source.index_select(0, torch::arange(z0.size(0), source.options().dtype(torch::kLong)) % source.size(0));
-  }
-  fix_gamma(energy_and_grad(energy, source).grad);
+  const torch::Tensor m = magnitude(grad);
+  KernelState state;
+  const torch::Tensor th = o_.clip_fraction > 0 ? threshold(m) : torch::Tensor();
+  if (th.defined()) state[kThreshold] = th;
+  const torch::Tensor g = gamma_for(m, th, step_size);
+  state[kGamma] = g;
+  state[kNoiseSd] = o_.noise * g.sqrt();
+  return state;
 }
 
-void StanleyKernel::end(const ChainState& last) {
-  if (o_.gamma_at == GammaAt::kPreviousSamples) previous_ = last.z.detach();
+KernelState StanleyKernel::carry(const ChainState& last) const {
+  if (o_.gamma_at != GammaAt::kPreviousSamples) return {};
+  return {{kPreviousSamples, last.z.detach()}};
 }
 
 StanleyKernel::Options stanley_options(const Config& cfg) {
@@ -91,9 +128,7 @@ StanleyKernel::Options stanley_options(const Config& cfg) {
   if (scale == "elementwise") o.scale = StanleyKernel::Scale::kElementwise;
   else if (scale == "l2") o.scale = StanleyKernel::Scale::kL2;
   else throw UserError(fmt::format("{}: '{}' is not one of elementwise, l2", cfg.full_key("scale"), scale));
-  cfg.require(o.th > 0, "th", "> 0");
   o.clip_fraction = cfg.get<double>("clip_fraction", 0.0);
-  cfg.require(o.clip_fraction >= 0 && o.clip_fraction < 1, "clip_fraction", "in [0, 1)");
   if (o.clip_fraction > 0 && o.gamma_at == StanleyKernel::GammaAt::kEveryStep)
     throw UserError(fmt::format("{} > 0 needs gamma_at other than every_step: a batch quantile would couple the chains "
                                 "of a Markov kernel", cfg.full_key("clip_fraction")));
@@ -101,12 +136,10 @@ StanleyKernel::Options stanley_options(const Config& cfg) {
 }
 
 KernelPtr make_stanley(const Config& cfg) {
-  check_step_and_noise(cfg, false);
   return std::make_unique<StanleyKernel>(stanley_options(cfg));
 }
 
 KernelPtr make_stanley_mh(const Config& cfg) {
-  check_step_and_noise(cfg, true);
   StanleyKernel::Options o = stanley_options(cfg);
   if (o.gamma_at != StanleyKernel::GammaAt::kEveryStep)
     throw UserError(fmt::format("{} must be every_step for stanley_mh: its test needs γ as a function of the state",

@@ -33,41 +33,34 @@ class StanleyKernel : public GaussianTransition {
     double clip_fraction = 0.0;  // 0: th as given
   };
 
+  // The name of the previous samples in the state carried between calls (and in checkpoints).
+  static constexpr const char* kPreviousSamples = "stanley_previous_samples";
+
   explicit StanleyKernel(Options o) : o_(o) {}
-  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, StepInfo* info) const override;
   KernelPtr clone() const override { return std::make_unique<StanleyKernel>(*this); }
-  double temperature() const override { return o_.noise * o_.noise; }
-  double step_size() const override { return o_.step_size; }
-  void set_step_size(double s) override { o_.step_size = s; }
-  bool uses_step_size() const override { return o_.gamma_times_s; }
-  double gradients_per_call() const override { return o_.gamma_at == GammaAt::kPreviousSamples ? 1.0 : 0.0; }
-  void begin(EnergyModel& energy, const ChainState& start) override;
-  void end(const ChainState& last) override;
-  torch::Tensor previous_samples() const override { return previous_; }
-  void set_previous_samples(const torch::Tensor& z) override { previous_ = z; }
+  KernelTraits traits() const override;
+  // γ for the call (gamma_at other than every_step): from ∇f at the previous samples carried, else at the start.
+  KernelState init(EnergyModel& energy, const ChainState& start, const KernelState& carried, double step_size) const override;
+  KernelState carry(const ChainState& last) const override;
+  GaussianKernel kernel_at(const torch::Tensor& z, const torch::Tensor& grad, const KernelState& aux, double step_size,
+                           InfoPtr* info) const override;
 
   // γ from a gradient (eq. 4, or a variant).
-  torch::Tensor gamma(const torch::Tensor& grad) const;
+  torch::Tensor gamma(const torch::Tensor& grad, double step_size) const;
   // The largest γ: 1, or s with gamma_times_s.
-  double gamma_max() const { return o_.gamma_times_s ? o_.step_size : 1.0; }
+  double gamma_max(double step_size) const { return o_.gamma_times_s ? step_size : 1.0; }
 
  protected:
   bool markov() const override { return o_.gamma_at == GammaAt::kEveryStep; }
 
  private:
   // γ from magnitudes and a threshold tensor (undefined: the fixed th).
-  torch::Tensor gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th) const;
-  // Sets the current call's threshold, γ and noise scale from ∇f at the chains γ comes from.
-  void fix_gamma(const torch::Tensor& grad);
+  torch::Tensor gamma_for(const torch::Tensor& magnitude, const torch::Tensor& th, double step_size) const;
   // |∇f| per coordinate, or each sample's ‖∇f‖ spread over its coordinates (scale l2).
   torch::Tensor magnitude(const torch::Tensor& grad) const;
   // The (1 − clip_fraction) quantile of these magnitudes (a 0-dim tensor).
   torch::Tensor threshold(const torch::Tensor& magnitude) const;
   Options o_;
-  torch::Tensor th_;        // the current call's quantile threshold (clip_fraction only; logged as "th")
-  torch::Tensor gamma_;     // fixed for the current call's K steps
-  torch::Tensor noise_sd_;  // ε·√γ for those steps
-  torch::Tensor previous_;  // z_{t−1}: the last call's final states (previous_samples only)
 };
 
 // Reads the STANLEY keys of a sampler section (step_size, noise, th, gamma_at, gamma_times_s, scale, clip_fraction).

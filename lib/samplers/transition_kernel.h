@@ -1,24 +1,36 @@
 #pragma once
-// A sampler is a transition kernel run by one driver (samplers/sampler.h), as in BlackJAX (a step
-// function of a typed state, returning the next state and a typed info) and TFP's TransitionKernel
-// (Metropolis–Hastings wraps any kernel that reports its log proposal correction; HMC is MH over
-// leapfrog). The kernel says one step; the driver owns the K-step loop, the draws, frozen parameters,
-// tracing, acceptance averaging, step adaptation and CUDA-graph replay.
+// A sampler is a transition kernel run by one driver (samplers/sampler.h), as in BlackJAX: a step function
+// of a state, returning the next state and an info, with the step size a parameter of each call and every
+// tensor that lives longer than one step kept in the state, never in the kernel. As in TFP's
+// TransitionKernel, Metropolis–Hastings wraps any kernel that can propose (reports its log proposal
+// correction); HMC is MH over leapfrog. The kernel says one step; the driver owns the K-step loop, the
+// draws, the state carried from one call to the next, frozen parameters, tracing, acceptance averaging,
+// step adaptation and CUDA-graph replay.
 
 #include <torch/torch.h>
 
+#include <map>
 #include <memory>
-#include <optional>
+#include <string>
 
 #include "models/energy.h"
 
 namespace stanley {
 
-// The chains between two steps: positions, and f and ∇f there once computed (a step that evaluated
-// them at its result, as an MH test must, hands them on; otherwise the driver evaluates them).
+class ChainTrace;
+
+// A kernel's own tensors by name: in a ChainState during a call (a momentum, STANLEY's γ for the call,
+// pSGLD's second moment), and between calls as what the driver carries and checkpoints (STANLEY's
+// previous samples). Tensors with the chains' leading dimension are per chain; others (a 0-dim threshold)
+// are the call's.
+using KernelState = std::map<std::string, torch::Tensor>;
+
+// The chains between two steps: positions, f and ∇f there once computed (a step that evaluated them at its
+// result, as an MH proposal must, hands them on; otherwise the driver evaluates them), the kernel's tensors.
 struct ChainState {
   torch::Tensor z;
   EnergyGrad at;  // undefined until evaluated
+  KernelState aux;
 };
 
 // One step's random draws, made by the driver for all K steps at once, each kind on its own stream.
@@ -27,21 +39,38 @@ struct StepDraws {
   torch::Tensor uniform;  // [batch] on [0, 1) (kernels with an MH test)
 };
 
-// What a step reports besides its result; the driver writes the defined fields to the trace.
-struct StepInfo {
-  torch::Tensor log_correction;    // [batch] log q(z|y) − log q(y|z) of a proposal (leapfrog: kinetic energy given up)
-  torch::Tensor accepted;          // [batch] bool: the MH test's outcome
-  torch::Tensor log_accept_ratio;  // [batch]: the MH test's log ratio (−ΔH for HMC)
-  bool hamiltonian = false;        // the ratio is −ΔH of a leapfrog trajectory (traced as abs_delta_h)
-  torch::Tensor gamma;             // STANLEY's per-coordinate step γ
-  double gamma_max = 1.0;          // γ where nothing is clipped
-  torch::Tensor threshold;         // STANLEY's quantile threshold th (clip_fraction)
-  torch::Tensor preconditioner;    // pSGLD's G
+// What a step reports besides its result: each kernel its own type, which writes itself to the trace.
+class StepInfo {
+ public:
+  virtual ~StepInfo() = default;
+  virtual void record(ChainTrace& trace) const = 0;
 };
+using InfoPtr = std::shared_ptr<const StepInfo>;
 
 struct Step {
   ChainState next;
-  StepInfo info;
+  InfoPtr info;            // null: nothing to report
+  torch::Tensor accepted;  // [batch] bool: an MH test's outcome (undefined without one)
+};
+
+// What a kernel is, fixed when it is built.
+struct KernelTraits {
+  double temperature = 1.0;  // T of the target π_T ∝ exp(f/T); 0: no noise (the driver draws normals when > 0)
+  double step_size = 0.0;    // the Langevin-equivalent s it was built with (the driver passes the current one)
+  bool uses_step_size = true;  // whether s changes it (STANLEY's eq. 4 has no s: only with gamma_times_s)
+  // Gradient evaluations per transition (HMC: its leapfrog count) and per call beside the steps (STANLEY
+  // eq. 4: ∇f at the previous iteration's samples).
+  double gradients_per_step = 1.0, gradients_per_call = 0.0;
+  bool draws_uniform = false;  // one uniform per chain and step (an MH test)
+  bool exact = false;          // every transition leaves π_T exactly invariant (TFP's is_calibrated)
+
+  // An unadjusted kernel of one gradient per step: the rest as above.
+  static KernelTraits of(double temperature, double step_size) {
+    KernelTraits t;
+    t.temperature = temperature;
+    t.step_size = step_size;
+    return t;
+  }
 };
 
 // One transition z → z' ~ N(mean, diag std²): a Gaussian kernel of z alone, where the step is one.
@@ -52,51 +81,52 @@ struct GaussianKernel {
   bool state_dependent = false;  // std varies with z (rejection coupling) rather than constant (reflection)
 };
 
+// A step as a Metropolis–Hastings proposal y: f, ∇f at y evaluated, and log q(z|y) − log q(y|z) (leapfrog:
+// the kinetic energy given up, `hamiltonian`, so that the test's ratio is −ΔH).
+struct Proposal {
+  ChainState next;
+  torch::Tensor log_correction;  // [batch]
+  InfoPtr info;
+  bool hamiltonian = false;
+};
+
+// The capability of being corrected by MH: a step that also reports its log proposal correction.
+class Proposing {
+ public:
+  virtual ~Proposing() = default;
+  virtual Proposal propose(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const = 0;
+};
+
+// The capability of a transition that is a Gaussian kernel of z alone: its kernel at z, ∇f(z) given.
+class GaussianForm {
+ public:
+  virtual ~GaussianForm() = default;
+  virtual GaussianKernel at(const torch::Tensor& z, const torch::Tensor& grad, double step_size) const = 0;
+};
+
 class TransitionKernel;
 using KernelPtr = std::unique_ptr<TransitionKernel>;
 
+// A kernel holds only its settings: every call is a function of its arguments, so one kernel serves any
+// number of samplers and copies (evaluation forks), and a checkpoint of the driver's state is complete.
 class TransitionKernel {
  public:
   virtual ~TransitionKernel() = default;
   virtual KernelPtr clone() const = 0;
-
-  // T of the target π_T ∝ exp(f/T).
-  virtual double temperature() const = 0;
-  // The Langevin-equivalent step s (HMC: its leapfrog h is ε√s).
-  virtual double step_size() const = 0;
-  virtual void set_step_size(double s) = 0;
-  // Whether s changes the kernel (STANLEY's eq. 4 has no s: only with gamma_times_s).
-  virtual bool uses_step_size() const { return true; }
-  // Gradient evaluations per transition (HMC: its leapfrog count) and per call beside the steps
-  // (STANLEY eq. 4: ∇f at the previous iteration's samples).
-  virtual double gradients_per_step() const { return 1.0; }
-  virtual double gradients_per_call() const { return 0.0; }
-  // What the driver draws for each step.
-  virtual bool draws_normal() const { return temperature() > 0; }
-  virtual bool draws_uniform() const { return false; }
-  // Every transition leaves π_T exactly invariant (an MH test): TFP's is_calibrated.
-  virtual bool calibrated() const { return false; }
-
-  // Once per call, with the chains' start evaluated (STANLEY fixes γ here).
-  virtual void begin(EnergyModel& /*energy*/, const ChainState& /*start*/) {}
-  // One transition from s (s.at evaluated).
-  virtual Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws) = 0;
-  // Once per call, with the final chains.
-  virtual void end(const ChainState& /*last*/) {}
-
-  // Whether propose() exists: a step that also reports its log proposal correction and f, ∇f at its
-  // result, so that MetropolisHastings can correct it.
-  virtual bool proposes() const { return false; }
-  virtual Step propose(EnergyModel& energy, const ChainState& s, const StepDraws& draws);
-  // Whether the transition is a Gaussian kernel of z alone, and that kernel at z (∇f(z) given).
-  virtual bool is_gaussian() const { return false; }
-  virtual std::optional<GaussianKernel> gaussian(const torch::Tensor& /*z*/, const torch::Tensor& /*grad*/) const {
-    return std::nullopt;
+  virtual KernelTraits traits() const = 0;
+  // Once per call, inside the driver's frozen parameters, with the chains' start evaluated and what the
+  // last call carried: the kernel's tensors for this call (STANLEY fixes γ here; a momentum is set).
+  virtual KernelState init(EnergyModel& /*energy*/, const ChainState& /*start*/, const KernelState& /*carried*/,
+                           double /*step_size*/) const {
+    return {};
   }
-
-  // What the kernel carries from one call to the next (STANLEY's previous samples); saved in checkpoints.
-  virtual torch::Tensor previous_samples() const { return {}; }
-  virtual void set_previous_samples(const torch::Tensor& /*z*/) {}
+  // One transition from s (s.at evaluated).
+  virtual Step step(EnergyModel& energy, const ChainState& s, const StepDraws& draws, double step_size) const = 0;
+  // Once per call, with the final chains: what the next call receives as `carried` (and checkpoints hold).
+  virtual KernelState carry(const ChainState& /*last*/) const { return {}; }
+  // The capabilities, where the kernel has them (null otherwise).
+  virtual const Proposing* proposing() const { return nullptr; }
+  virtual const GaussianForm* gaussian() const { return nullptr; }
 };
 
 }  // namespace stanley
