@@ -46,7 +46,6 @@ void ImageEbmExperiment::setup(const Config& cfg, const torch::Device& device) {
     else if (name == "train") protocols_.emplace_back(Protocol::kTrain, "_train");
     else throw UserError(fmt::format("eval.protocols: '{}' is not one of noise, train", name));
   }
-  cfg.require(!protocols_.empty(), "eval.protocols", "a non-empty list of noise, train");
   data_floor_ = cfg.get<bool>("eval.data_floor");
   at_start_ = cfg.get<bool>("eval.at_start");
   // A named Inception file that is not there is bad input: refused here, before the run directory exists.

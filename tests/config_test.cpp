@@ -13,6 +13,7 @@
 #include "test_support.h"
 
 using namespace stanley;
+using stanley::testing::ScopedKeyDeclarations;
 using stanley::testing::TempDir;
 using stanley::testing::write_text;
 
@@ -59,6 +60,7 @@ scales:
     return "<no error>";
   }
   TempDir dir_;
+  ScopedKeyDeclarations declarations_{dir_.path()};  // this hand-made tree declares no keys: unchecked
 };
 
 TEST_F(ConfigTest, ComposesDefaultsGroupsAndExperiment) {
@@ -261,6 +263,27 @@ TEST_F(ConfigTest, TypedGetterErrorsNameTheKey) {
   }
   EXPECT_THROW(c.get<int>("sampler.nope"), UserError);
   EXPECT_EQ(c.sub("sampler").full_key("step"), "sampler.step");
+}
+
+// Every Config checks itself against the installed declarations when built (the tests install the source
+// tree's, as the command installs its --config-dir's): a section read as its keys, out of range or unknown,
+// is one line naming the full key, whichever component would read it; none installed, nothing is checked.
+TEST(ConfigChecks, AConfigIsValidatedAgainstTheDeclarationsWhenBuilt) {
+  auto error_of = [](const std::string& yaml, const std::string& prefix) {
+    try {
+      Config(YAML::Load(yaml), prefix);
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<no error>");
+  };
+  EXPECT_EQ(error_of("{name: stanley, th: 0}", "sampler"), "sampler.th must be a number in (0, 1e30] (got 0)");
+  EXPECT_EQ(error_of("{train: {batch: 1}}", ""), "train.batch must be an integer in [2, 1e6] (got 1)");
+  EXPECT_NE(error_of("{name: langevin, stepsize: 0.1}", "sampler").find("unknown config key 'sampler.stepsize'"), std::string::npos);
+  EXPECT_EQ(error_of("{name: langevin, step_size: 0.1, noise: 0.5}", "sampler"), "<no error>");
+  TempDir bare;  // a tree without keys.yaml
+  ScopedKeyDeclarations none(bare.path());
+  EXPECT_EQ(error_of("{name: stanley, th: 0}", "sampler"), "<no error>");
 }
 
 TEST(ShippedConfigs, EveryExperimentComposesAtEveryScale) {

@@ -9,7 +9,18 @@
 #include <random>
 #include <sys/wait.h>
 
+#include "config/key_declarations.h"
+
 namespace fs = std::filesystem;
+
+namespace {
+// Every test's Configs check themselves against the source tree's declarations (configs/keys.yaml), as the
+// command's do; a test of a hand-made config tree installs its own (KeyDeclarations::install).
+[[maybe_unused]] const bool kDeclarationsInstalled = [] {
+  stanley::KeyDeclarations::install(stanley::KeyDeclarations::load(fs::path(STANLEY_SOURCE_DIR) / "configs"));
+  return true;
+}();
+}  // namespace
 
 namespace stanley::testing {
 
@@ -68,5 +79,13 @@ void write_text(const fs::path& path, const std::string& text) {
 }
 
 std::string source_dir() { return STANLEY_SOURCE_DIR; }
+
+ScopedKeyDeclarations::ScopedKeyDeclarations(const fs::path& config_dir) {
+  KeyDeclarations::install(KeyDeclarations::load(config_dir));
+}
+
+ScopedKeyDeclarations::~ScopedKeyDeclarations() {
+  KeyDeclarations::install(KeyDeclarations::load(fs::path(STANLEY_SOURCE_DIR) / "configs"));
+}
 
 }  // namespace stanley::testing

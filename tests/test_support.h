@@ -41,4 +41,14 @@ CommandResult run_python_in(const std::filesystem::path& dir, const std::string&
 void write_text(const std::filesystem::path& path, const std::string& text);
 std::string source_dir();
 
+// While alive, Configs check themselves against `config_dir`'s key declarations (none: a hand-made tree
+// without keys.yaml) instead of the source tree's, which every test has installed otherwise.
+class ScopedKeyDeclarations {
+ public:
+  explicit ScopedKeyDeclarations(const std::filesystem::path& config_dir);
+  ~ScopedKeyDeclarations();
+  ScopedKeyDeclarations(const ScopedKeyDeclarations&) = delete;
+  ScopedKeyDeclarations& operator=(const ScopedKeyDeclarations&) = delete;
+};
+
 }  // namespace stanley::testing

@@ -5,13 +5,18 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "config/key_declarations.h"
 #include "config/override_value.h"
 #include "config/text_distance.h"
 #include "config/yaml_tree.h"
 
 namespace stanley {
 
-Config::Config(YAML::Node root, std::string prefix) : root_(root), prefix_(std::move(prefix)) {}
+Config::Config(YAML::Node root, std::string prefix) : root_(root), prefix_(std::move(prefix)) {
+  if (const KeyDeclarations* declared = KeyDeclarations::installed()) declared->validate(root_, prefix_);
+}
+
+Config::Config(YAML::Node root, std::string prefix, Unchecked) : root_(root), prefix_(std::move(prefix)) {}
 
 YAML::Node Config::lookup(const std::string& key) const { return find_path(root_, split_dotted(key)); }
 
@@ -60,7 +65,7 @@ void Config::require(bool ok, const std::string& key, const std::string& limit) 
 Config Config::sub(const std::string& key) const {
   YAML::Node n = lookup(key);
   if (!n.IsDefined() || !n.IsMap()) throw UserError(fmt::format("missing config section '{}'", full_key(key)));
-  return Config(n, full_key(key));
+  return Config(n, full_key(key), Unchecked{});
 }
 
 std::string Config::to_yaml() const { return emit_yaml(root_); }

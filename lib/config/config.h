@@ -14,6 +14,9 @@ namespace stanley {
 class Config {
  public:
   Config() = default;
+  // A view of `root` as the keys under `prefix`, checked against the installed key declarations
+  // (config/key_declarations.h: every leaf declared and in range, else a UserError naming the key), so that
+  // no component restates a declared bound; unchecked where none are installed.
   explicit Config(YAML::Node root, std::string prefix = "");
 
   bool has(const std::string& key) const;
@@ -32,6 +35,8 @@ class Config {
   void require(bool ok, const std::string& key, const std::string& limit) const;
 
  private:
+  struct Unchecked {};
+  Config(YAML::Node root, std::string prefix, Unchecked);  // a section of a checked view (sub)
   YAML::Node lookup(const std::string& key) const;
   YAML::Node root_;
   std::string prefix_;

@@ -215,7 +215,23 @@ const KeyDeclaration* KeyDeclarations::find(const std::string& key) const {
   return it != decls_.end() && it->key == key ? &*it : nullptr;
 }
 
-void KeyDeclarations::validate(const YAML::Node& root) const {
+namespace {
+std::optional<KeyDeclarations>& installed_declarations() {
+  static std::optional<KeyDeclarations> declarations;
+  return declarations;
+}
+}  // namespace
+
+void KeyDeclarations::install(std::optional<KeyDeclarations> declarations) {
+  installed_declarations() = std::move(declarations);
+}
+
+const KeyDeclarations* KeyDeclarations::installed() {
+  const auto& d = installed_declarations();
+  return d ? &*d : nullptr;
+}
+
+void KeyDeclarations::validate(const YAML::Node& root, const std::string& prefix) const {
   std::vector<std::string> names;
   for (const auto& d : decls_) names.push_back(d.key);
   auto is_parent = [&](const std::string& key) {
@@ -236,7 +252,7 @@ void KeyDeclarations::validate(const YAML::Node& root) const {
     if (is_parent(key)) throw UserError(fmt::format("{} must be a map of its keys (got {})", key, one_line(node)));
     throw UserError(fmt::format("unknown config key '{}'{}", key, closest_hint(key, names)));
   };
-  walk(root, "");
+  walk(root, prefix);
 }
 
 }  // namespace stanley

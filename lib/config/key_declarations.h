@@ -42,9 +42,16 @@ class KeyDeclarations {
 
   const KeyDeclaration* find(const std::string& key) const;
   const std::vector<KeyDeclaration>& all() const { return decls_; }
-  // Every leaf of `root` must be declared and in range: else a UserError "<key> must be <describe()> (got
-  // <value>)" or "unknown config key '<key>'; closest: ...".
-  void validate(const YAML::Node& root) const;
+  // Every leaf of `root`, its keys read under `prefix` ("sampler" for a sampler section), must be declared
+  // and in range: else a UserError "<key> must be <describe()> (got <value>)" or "unknown config key
+  // '<key>'; closest: ...".
+  void validate(const YAML::Node& root, const std::string& prefix = "") const;
+
+  // The declarations every Config checks itself against when it is built (config/config.h): installed
+  // by whoever knows the config tree in use (the command, once it has its --config-dir; the tests'
+  // support library, the source tree's). None installed (nullopt, a tree without keys.yaml): unchecked.
+  static void install(std::optional<KeyDeclarations> declarations);
+  static const KeyDeclarations* installed();
 
  private:
   std::vector<KeyDeclaration> decls_;

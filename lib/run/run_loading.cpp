@@ -20,7 +20,6 @@ torch::Device parse_device(const Config& cfg) {
 torch::Device apply_runtime(const Config& cfg) {
   const torch::Device device = parse_device(cfg);
   const int threads = cfg.get<int>("threads");
-  cfg.require(threads >= 1, "threads", ">= 1");
   torch::set_num_threads(threads);
   // cuDNN may otherwise pick algorithms that accumulate in a different order on every call.
   const bool deterministic = cfg.get<bool>("deterministic", true);

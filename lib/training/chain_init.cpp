@@ -41,7 +41,6 @@ ChainInit::ChainInit(const Config& cfg, Dataset* data) : data_(data) {
     gaussian_noise_ = noise_laws().get(noise).factory;
     if (gaussian_noise_) {
       std_ = cfg.get<double>("std");
-      cfg.require(std_ > 0, "std", "> 0");
     } else {
       low_ = cfg.get<double>("low");
       high_ = cfg.get<double>("high");
@@ -57,8 +56,6 @@ ChainInit::ChainInit(const Config& cfg, Dataset* data) : data_(data) {
       read_noise(cfg.get<std::string>("noise"));
       bank_size_ = cfg.get<long>("bank_size");
       reinit_ = cfg.get<double>("reinit");
-      cfg.require(bank_size_ > 0, "bank_size", "> 0");
-      cfg.require(reinit_ >= 0 && reinit_ <= 1, "reinit", "in [0, 1]");
       break;
     case Kind::kData:
       if (!data_) throw UserError(fmt::format("{}=data needs a dataset", cfg.full_key("kind")));

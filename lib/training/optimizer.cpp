@@ -6,8 +6,7 @@ namespace stanley {
 namespace {
 
 OptimizerPtr make_adam(const Config& cfg, const std::vector<torch::Tensor>& params) {
-  const auto betas = cfg.get<std::vector<double>>("betas");
-  cfg.require(betas.size() == 2, "betas", "two values");
+  const auto betas = cfg.get<std::vector<double>>("betas");  // two, as configs/keys.yaml declares
   return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(cfg.get<double>("lr"))
                                                           .betas({betas[0], betas[1]})
                                                           .weight_decay(cfg.get<double>("weight_decay", 0.0)));
