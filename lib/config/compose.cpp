@@ -57,42 +57,60 @@ std::vector<std::string> list_options(const fs::path& group_dir) {
   return out;
 }
 
-ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std::string>& overrides) {
-  const fs::path primary = config_dir / "config.yaml";
-  if (!fs::exists(primary)) throw UserError(fmt::format("config file not found: {}", primary.string()));
-  const std::vector<std::string> groups = list_dirs(config_dir);
+namespace {
 
-  std::vector<Override> parsed;
-  for (const auto& text : overrides) parsed.push_back(parse_override(text, groups));
-
-  YAML::Node self = load_yaml_file(primary);
-  std::vector<std::pair<std::string, std::string>> order = read_defaults(self, primary);
-  std::map<std::string, std::string> choices(order.begin(), order.end());
-  std::map<std::string, std::string> cli_choices;
-  for (const auto& o : parsed) {
-    if (o.kind != Override::Kind::kGroup) continue;
-    cli_choices[o.key] = o.value;
-    if (!choices.count(o.key)) order.emplace_back(o.key, o.value);
+// The group choices of one composition, in the order their files merge: the primary config's defaults, the
+// experiment's (and its base experiments'), then groups only the command line names; the command line wins.
+class GroupChoices {
+ public:
+  GroupChoices(const fs::path& config_dir, std::vector<std::string> groups, const YAML::Node& primary,
+               const fs::path& primary_file, const std::vector<Override>& parsed)
+      : config_dir_(config_dir), groups_(std::move(groups)), order_(read_defaults(primary, primary_file)),
+        choices_(order_.begin(), order_.end()) {
+    for (const auto& o : parsed) {
+      if (o.kind != Override::Kind::kGroup) continue;
+      cli_[o.key] = o.value;
+      if (!choices_.count(o.key)) order_.emplace_back(o.key, o.value);
+    }
   }
 
-  auto group_file = [&](const std::string& group, const std::string& option) {
-    const fs::path dir = config_dir / group;
-    if (!fs::is_directory(dir)) throw UserError(fmt::format("unknown config group '{}'{}", group, closest_hint(group, groups)));
+  // The experiment's merged keys (its defaults' choices recorded), empty without one; then the command
+  // line's choices over every group.
+  YAML::Node load_experiment() {
+    YAML::Node experiment(YAML::NodeType::Map);
+    if (choices_.count(kGlobalGroup) || cli_.count(kGlobalGroup))
+      experiment = load_experiment(cli_.count(kGlobalGroup) ? cli_.at(kGlobalGroup) : choices_.at(kGlobalGroup), 0);
+    for (const auto& [g, opt] : cli_) choices_[g] = opt;
+    return experiment;
+  }
+
+  // Every chosen group's file under its group's key, merged in order (the experiment excepted).
+  void merge_groups(YAML::Node& root) const {
+    for (const auto& [group, unused] : order_) {
+      if (group == kGlobalGroup) continue;
+      YAML::Node wrapped(YAML::NodeType::Map);
+      wrapped[group] = load_yaml_file(group_file(group, choices_.at(group)));
+      merge_into(root, wrapped);
+    }
+  }
+
+  const std::map<std::string, std::string>& choices() const { return choices_; }
+
+ private:
+  fs::path group_file(const std::string& group, const std::string& option) const {
+    const fs::path dir = config_dir_ / group;
+    if (!fs::is_directory(dir)) throw UserError(fmt::format("unknown config group '{}'{}", group, closest_hint(group, groups_)));
     const fs::path file = dir / (option + ".yaml");
     if (!fs::exists(file)) {
       throw UserError(fmt::format("no option '{}' in config group '{}'; available: {}", option, group,
                                   fmt::join(closest_names(option, list_options(dir), 100), ", ")));
     }
     return file;
-  };
+  }
 
-  // The experiment may pick other groups' options; the command line still wins.
-  auto chosen = [&](const std::string& group) {
-    return cli_choices.count(group) ? cli_choices.at(group) : choices.at(group);
-  };
-  // An experiment's defaults may name a base experiment (`- experiment: fmnist`): the base loads
-  // first and this file merges over it, so a variant states only what differs.
-  std::function<YAML::Node(const std::string&, int)> load_experiment = [&](const std::string& name, int depth) {
+  // An experiment's defaults may name a base experiment (`- experiment: fmnist`): the base loads first and
+  // this file merges over it, so a variant states only what differs. Its other defaults pick groups' options.
+  YAML::Node load_experiment(const std::string& name, int depth) {
     if (depth > 8) throw UserError(fmt::format("experiment '{}': base experiments nest too deep (a cycle?)", name));
     const fs::path file = group_file(kGlobalGroup, name);
     YAML::Node node = load_yaml_file(file);
@@ -102,54 +120,68 @@ ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std:
         merged = load_experiment(opt, depth + 1);
         continue;
       }
-      if (!choices.count(g)) order.emplace_back(g, opt);
-      choices[g] = opt;
+      if (!choices_.count(g)) order_.emplace_back(g, opt);
+      choices_[g] = opt;
     }
     node.remove("defaults");
     merge_into(merged, node);
     return merged;
-  };
-  YAML::Node experiment(YAML::NodeType::Map);
-  if (choices.count(kGlobalGroup) || cli_choices.count(kGlobalGroup)) experiment = load_experiment(chosen(kGlobalGroup), 0);
-  for (const auto& [g, opt] : cli_choices) choices[g] = opt;
+  }
 
+  fs::path config_dir_;
+  std::vector<std::string> groups_;
+  std::vector<std::pair<std::string, std::string>> order_;
+  std::map<std::string, std::string> choices_, cli_;
+};
+
+// The experiment's block for the chosen scale merged at the root (e.g. scales.smoke.train.iters), and
+// `scales` removed.
+void apply_scale(YAML::Node& root, const std::map<std::string, std::string>& choices) {
+  const YAML::Node scales = child_of(root, "scales");
+  if (!scales.IsDefined()) return;
+  if (!choices.count(kScaleGroup)) {
+    root.remove("scales");
+    return;
+  }
+  const std::string scale = choices.at(kScaleGroup);
+  const YAML::Node patch = child_of(scales, scale);
+  if (!patch.IsDefined()) {
+    std::vector<std::string> defined;
+    for (const auto& kv : scales) defined.push_back(kv.first.as<std::string>());
+    const auto experiment = choices.find(kGlobalGroup);
+    throw UserError(fmt::format("experiment '{}' defines no scale '{}'; it defines: {}",
+                                experiment == choices.end() ? std::string() : experiment->second, scale, fmt::join(defined, ", ")));
+  }
+  YAML::Node patch_copy = YAML::Clone(patch);
+  root.remove("scales");
+  if (patch_copy.IsMap()) merge_into(root, patch_copy);
+}
+
+}  // namespace
+
+ComposedConfig compose_config(const fs::path& config_dir, const std::vector<std::string>& overrides) {
+  const fs::path primary = config_dir / "config.yaml";
+  if (!fs::exists(primary)) throw UserError(fmt::format("config file not found: {}", primary.string()));
+  std::vector<Override> parsed;
+  const std::vector<std::string> groups = list_dirs(config_dir);
+  for (const auto& text : overrides) parsed.push_back(parse_override(text, groups));
+
+  YAML::Node self = load_yaml_file(primary);
+  GroupChoices choices(config_dir, groups, self, primary, parsed);
+  const YAML::Node experiment = choices.load_experiment();
   // Groups first, then the primary config's own keys, then the experiment: later wins.
   YAML::Node root(YAML::NodeType::Map);
-  for (const auto& [group, unused] : order) {
-    if (group == kGlobalGroup) continue;
-    YAML::Node content = load_yaml_file(group_file(group, choices.at(group)));
-    YAML::Node wrapped(YAML::NodeType::Map);
-    wrapped[group] = content;
-    merge_into(root, wrapped);
-  }
+  choices.merge_groups(root);
   self.remove("defaults");
   merge_into(root, self);
   merge_into(root, experiment);
-
-  // The experiment's block for the chosen scale, e.g. scales.smoke.train.iters.
-  const YAML::Node scales = child_of(root, "scales");
-  if (choices.count(kScaleGroup) && scales.IsDefined()) {
-    const std::string scale = choices.at(kScaleGroup);
-    const YAML::Node patch = child_of(scales, scale);
-    if (!patch.IsDefined()) {
-      std::vector<std::string> defined;
-      for (const auto& kv : scales) defined.push_back(kv.first.as<std::string>());
-      throw UserError(fmt::format("experiment '{}' defines no scale '{}'; it defines: {}", choices[kGlobalGroup], scale,
-                                  fmt::join(defined, ", ")));
-    }
-    YAML::Node patch_copy = YAML::Clone(patch);
-    root.remove("scales");
-    if (patch_copy.IsMap()) merge_into(root, patch_copy);
-  } else if (scales.IsDefined()) {
-    root.remove("scales");
-  }
+  apply_scale(root, choices.choices());
 
   for (const auto& o : parsed)
     if (o.kind != Override::Kind::kGroup) apply_override(root, o);
-
   resolve_interpolations(root);
   if (const auto declared = KeyDeclarations::load(config_dir)) declared->validate(root);
-  return ComposedConfig{root, choices, overrides};
+  return ComposedConfig{root, choices.choices(), overrides};
 }
 
 Config compose_group(const fs::path& config_dir, const std::string& group, const std::string& option,

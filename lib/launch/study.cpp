@@ -203,30 +203,38 @@ int run_script(const std::vector<std::string>& argv, std::string* captured, bool
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-}  // namespace
-
-int run_study(const fs::path& config_dir, const fs::path& source_dir, const std::vector<std::string>& args) {
-  if (args.empty()) throw UserError(fmt::format("study needs a name; studies: {}", fmt::join(list_options(config_dir / "study"), ", ")));
-  const std::string name = args[0];
-  const fs::path file = config_dir / "study" / (name + ".yaml");
-  if (!fs::exists(file))
-    throw UserError(fmt::format("no study '{}'{}", name, closest_hint(name, list_options(config_dir / "study"))));
-  const char* python = std::getenv("STANLEY_PYTHON");
-  std::map<std::string, std::string> vars = {{"seeds", "0,1,2,3,4"}, {"jobs", "1"}, {"dir", "results/study/" + name},
-                                             {"python", python ? python : (fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")}};
-  const YAML::Node root = load_yaml_file(file);
-  std::vector<Param> params = read_params(file, root);
-  std::vector<std::string> settable = kVariables;
-  for (const auto& p : params) settable.push_back(p.name);
+// One invocation of a study: its file, steps, settings and the variables its steps substitute.
+struct Study {
+  std::string name;
+  fs::path file;
+  std::vector<Step> steps;
+  std::map<std::string, std::string> vars;  // seeds, jobs, dir, python, the params, then picked.NAME as picks run
   bool dry_run = false;
   std::vector<std::string> launcher;  // launcher=slurm, launcher.partition=P: handed to every sweep
+};
+
+// The study named by args[0] with the settings of the rest (one line naming what is wrong otherwise).
+Study open_study(const fs::path& config_dir, const std::vector<std::string>& args) {
+  if (args.empty()) throw UserError(fmt::format("study needs a name; studies: {}", fmt::join(list_options(config_dir / "study"), ", ")));
+  Study study;
+  study.name = args[0];
+  study.file = config_dir / "study" / (study.name + ".yaml");
+  if (!fs::exists(study.file))
+    throw UserError(fmt::format("no study '{}'{}", study.name, closest_hint(study.name, list_options(config_dir / "study"))));
+  const char* python = std::getenv("STANLEY_PYTHON");
+  study.vars = {{"seeds", "0,1,2,3,4"}, {"jobs", "1"}, {"dir", "results/study/" + study.name},
+                {"python", python ? python : (fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")}};
+  const YAML::Node root = load_yaml_file(study.file);
+  std::vector<Param> params = read_params(study.file, root);
+  std::vector<std::string> settable = kVariables;
+  for (const auto& p : params) settable.push_back(p.name);
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--dry-run") {
-      dry_run = true;
+      study.dry_run = true;
       continue;
     }
     if (args[i].rfind("launcher", 0) == 0) {
-      launcher.push_back(args[i]);
+      study.launcher.push_back(args[i]);
       continue;
     }
     const auto eq = args[i].find('=');
@@ -235,85 +243,109 @@ int run_study(const fs::path& config_dir, const fs::path& source_dir, const std:
       std::string own;
       for (const auto& p : params) own += fmt::format(" [{}=..]", p.name);
       throw UserError(fmt::format("study {} takes [--dry-run] [seeds=..] [jobs=N] [dir=D] [python=P]{} [launcher=slurm launcher.KEY=V] (got '{}'){}",
-                                  name, own, args[i], closest_hint(key, settable)));
+                                  study.name, own, args[i], closest_hint(key, settable)));
     }
     const std::string value = args[i].substr(eq + 1);
     auto param = std::find_if(params.begin(), params.end(), [&](const Param& p) { return p.name == key; });
     if (param != params.end()) param->value = value;
-    else vars[key] = value;
+    else study.vars[key] = value;
   }
   // A dry run lists what would run without the data and weights it needs.
-  if (!dry_run) check_params(name, params);
-  for (const auto& p : params) vars[p.name] = p.value.empty() ? "<" + p.name + ">" : p.value;
-  const std::vector<Step> steps = read_steps(file, root);
-  // Stopped by SIGINT or SIGTERM, in a sweep or in a script: no later step runs.
-  auto stopped = [&](std::size_t i, int rc) {
-    fmt::print(stderr, "study {}: stopped in step {}; run the same command again to continue\n", name, i + 1);
-    return rc;
-  };
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Step& step = steps[i];
-    const std::string where = fmt::format("{} step {}", file.string(), i + 1);
-    if (step.kind == "sweep") {
-      if (const std::string pick = dry_run ? pending_pick(step.args, vars) : ""; !pick.empty()) {
-        fmt::print("step {}: sweep into {}/{}: listed once pick {} has runs to pick from\n", i + 1, vars["dir"], step.dir, pick);
-        continue;
-      }
-      std::vector<std::string> sweep = substitute(step.args, vars, where);
-      sweep.push_back(fmt::format("run.dir={}/{}", vars["dir"], step.dir));
-      const bool slurm = std::find(launcher.begin(), launcher.end(), "launcher=slurm") != launcher.end();
-      if (!slurm) sweep.push_back("jobs=" + vars["jobs"]);
-      sweep.insert(sweep.end(), launcher.begin(), launcher.end());
-      if (dry_run) sweep.push_back("--dry-run");
-      else if (slurm) sweep.push_back("--wait");  // the steps after a sweep read its runs: wait for the array
-      fmt::print(stderr, "study {}: step {} of {}: sweep {}\n", name, i + 1, steps.size(), fmt::join(sweep, " "));
-      // A diverged job is a result (the reports list it) and the study goes on. An interrupted sweep or a
-      // failed job stops it: a pick made from an incomplete sweep would fix the next sweep's grid, and the
-      // rerun, which retries the job, could then pick differently.
-      const int rc = run_sweep(config_dir, sweep);
-      if (interrupted_exit(rc)) return stopped(i, rc);
-      if (rc != 0) {
-        fmt::print(stderr, "study {}: step {}'s sweep {}/{} has failed jobs (`stanley sweep status {}/{}`, logs under its logs/); "
-                   "the steps after it wait for every job to finish or diverge: run the same command again to retry them\n",
-                   name, i + 1, vars["dir"], step.dir, vars["dir"], step.dir);
-        return 1;
-      }
-      continue;
-    }
-    std::vector<std::string> argv = substitute(step.args, vars, where);
-    if (argv.empty()) throw UserError(where + ": a script step names its script");
-    if (fs::path(argv[0]).extension() == ".py") {
-      argv[0] = (source_dir / argv[0]).string();
-      argv.insert(argv.begin(), vars["python"]);
-    }
-    if (dry_run) {
-      fmt::print("step {}: {} {}\n", i + 1, step.kind, command_line(argv));
-      if (step.kind == "pick") {
-        // The rule is run on what its sweeps hold so far, writing nothing (the pick scripts leave out
-        // --report under STANLEY_STUDY_DRY_RUN) and reading runs still being written; without runs to
-        // pick from, the sweeps after it are listed once it can.
-        setenv("STANLEY_STUDY_DRY_RUN", "1", 1);
-        setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
-        std::string out;
-        const int rc = run_script(argv, &out, /*quiet=*/true);
-        unsetenv("STANLEY_STUDY_DRY_RUN");
-        const std::string picked = last_line(out);
-        if (rc == 0 && !picked.empty()) {  // else the sweeps that use it are listed once it can pick
-          vars["picked." + step.name] = picked;
-          fmt::print("step {}: picked now (from the runs finished so far; the study picks again after its sweeps): {}\n",
-                     i + 1, picked);
-        }
-      }
-      continue;
-    }
-    std::string out;
-    const int rc = run_script(argv, step.kind == "pick" ? &out : nullptr);
-    if (interrupted_exit(rc)) return stopped(i, rc);
-    if (rc != 0) throw UserError(fmt::format("{}: {} exited {}", where, argv.size() > 1 ? argv[1] : argv[0], rc));
-    if (step.kind == "pick") {
-      vars["picked." + step.name] = last_line(out);
-      fmt::print(stderr, "study {}: picked {}: {}\n", name, step.name, vars["picked." + step.name]);
-    }
+  if (!study.dry_run) check_params(study.name, params);
+  for (const auto& p : params) study.vars[p.name] = p.value.empty() ? "<" + p.name + ">" : p.value;
+  study.steps = read_steps(study.file, root);
+  return study;
+}
+
+// Stopped by SIGINT or SIGTERM, in a sweep or in a script: no later step runs.
+int stopped(const Study& study, std::size_t i, int rc) {
+  fmt::print(stderr, "study {}: stopped in step {}; run the same command again to continue\n", study.name, i + 1);
+  return rc;
+}
+
+// Step i, a sweep into dir/<its dir>: 0 when every job finished or diverged, else the study's exit status.
+int sweep_step(const fs::path& config_dir, Study& study, std::size_t i) {
+  const Step& step = study.steps[i];
+  auto& vars = study.vars;
+  if (const std::string pick = study.dry_run ? pending_pick(step.args, vars) : ""; !pick.empty()) {
+    fmt::print("step {}: sweep into {}/{}: listed once pick {} has runs to pick from\n", i + 1, vars["dir"], step.dir, pick);
+    return 0;
+  }
+  std::vector<std::string> sweep = substitute(step.args, vars, fmt::format("{} step {}", study.file.string(), i + 1));
+  sweep.push_back(fmt::format("run.dir={}/{}", vars["dir"], step.dir));
+  const bool slurm = std::find(study.launcher.begin(), study.launcher.end(), "launcher=slurm") != study.launcher.end();
+  if (!slurm) sweep.push_back("jobs=" + vars["jobs"]);
+  sweep.insert(sweep.end(), study.launcher.begin(), study.launcher.end());
+  if (study.dry_run) sweep.push_back("--dry-run");
+  else if (slurm) sweep.push_back("--wait");  // the steps after a sweep read its runs: wait for the array
+  fmt::print(stderr, "study {}: step {} of {}: sweep {}\n", study.name, i + 1, study.steps.size(), fmt::join(sweep, " "));
+  // A diverged job is a result (the reports list it) and the study goes on. An interrupted sweep or a
+  // failed job stops it: a pick made from an incomplete sweep would fix the next sweep's grid, and the
+  // rerun, which retries the job, could then pick differently.
+  const int rc = run_sweep(config_dir, sweep);
+  if (interrupted_exit(rc)) return stopped(study, i, rc);
+  if (rc != 0) {
+    fmt::print(stderr, "study {}: step {}'s sweep {}/{} has failed jobs (`stanley sweep status {}/{}`, logs under its logs/); "
+               "the steps after it wait for every job to finish or diverge: run the same command again to retry them\n",
+               study.name, i + 1, vars["dir"], step.dir, vars["dir"], step.dir);
+    return 1;
+  }
+  return 0;
+}
+
+// A dry run's script step: listed; a pick is run on what its sweeps hold so far, writing nothing (the pick
+// scripts leave out --report under STANLEY_STUDY_DRY_RUN) and reading runs still being written; without
+// runs to pick from, the sweeps after it are listed once it can.
+void list_script_step(Study& study, std::size_t i, const std::vector<std::string>& argv) {
+  const Step& step = study.steps[i];
+  fmt::print("step {}: {} {}\n", i + 1, step.kind, command_line(argv));
+  if (step.kind != "pick") return;
+  setenv("STANLEY_STUDY_DRY_RUN", "1", 1);
+  setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
+  std::string out;
+  const int rc = run_script(argv, &out, /*quiet=*/true);
+  unsetenv("STANLEY_STUDY_DRY_RUN");
+  const std::string picked = last_line(out);
+  if (rc == 0 && !picked.empty()) {  // else the sweeps that use it are listed once it can pick
+    study.vars["picked." + step.name] = picked;
+    fmt::print("step {}: picked now (from the runs finished so far; the study picks again after its sweeps): {}\n", i + 1,
+               picked);
+  }
+}
+
+// Step i, a script (a pick, whose last output line becomes ${picked.NAME}, or a report): 0, or the study's
+// exit status when interrupted; a failed script is a UserError.
+int script_step(const fs::path& source_dir, Study& study, std::size_t i) {
+  const Step& step = study.steps[i];
+  const std::string where = fmt::format("{} step {}", study.file.string(), i + 1);
+  std::vector<std::string> argv = substitute(step.args, study.vars, where);
+  if (argv.empty()) throw UserError(where + ": a script step names its script");
+  if (fs::path(argv[0]).extension() == ".py") {
+    argv[0] = (source_dir / argv[0]).string();
+    argv.insert(argv.begin(), study.vars["python"]);
+  }
+  if (study.dry_run) {
+    list_script_step(study, i, argv);
+    return 0;
+  }
+  std::string out;
+  const int rc = run_script(argv, step.kind == "pick" ? &out : nullptr);
+  if (interrupted_exit(rc)) return stopped(study, i, rc);
+  if (rc != 0) throw UserError(fmt::format("{}: {} exited {}", where, argv.size() > 1 ? argv[1] : argv[0], rc));
+  if (step.kind == "pick") {
+    study.vars["picked." + step.name] = last_line(out);
+    fmt::print(stderr, "study {}: picked {}: {}\n", study.name, step.name, study.vars["picked." + step.name]);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_study(const fs::path& config_dir, const fs::path& source_dir, const std::vector<std::string>& args) {
+  Study study = open_study(config_dir, args);
+  for (std::size_t i = 0; i < study.steps.size(); ++i) {
+    const int rc = study.steps[i].kind == "sweep" ? sweep_step(config_dir, study, i) : script_step(source_dir, study, i);
+    if (rc != 0) return rc;
   }
   return 0;
 }

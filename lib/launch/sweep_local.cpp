@@ -27,9 +27,9 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-}  // namespace
-
-int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
+// The jobs still to run, in order; a job whose run directory already records its outcome (the sweep was
+// stopped after the job ended but before the manifest said so) takes that outcome instead.
+std::deque<int> jobs_to_run(SweepManifest& m) {
   std::deque<int> queue;
   for (const auto& j : m.jobs) {
     if (j.state == JobState::kDone || j.state == JobState::kDiverged) continue;
@@ -39,6 +39,41 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
     }
     queue.push_back(j.id);
   }
+  return queue;
+}
+
+// Records a job that ended with `status`; true when it failed.
+bool record_end(SweepManifest& m, const Running& r, int status) {
+  const int code = exit_code_of(status);
+  const JobState state = state_from_exit(code);
+  m.set_state(r.id, state, code, seconds_since(r.start));
+  if (state != JobState::kDone)
+    fmt::print(stderr, "\nsweep: job {} {} (exit {}); log: {}\n", r.id, job_state_name(state), code, m.log_file(r.id).string());
+  return state == JobState::kFailed;
+}
+
+// Jobs stop where they are; their checkpoints stay, and the next attempt resumes from them. A job that
+// finished (or diverged) while the sweep stopped keeps its outcome. Returns the sweep's exit status.
+int stop_jobs(SweepManifest& m, std::map<pid_t, Running>& running) {
+  for (const auto& [pid, r] : running) ::kill(pid, SIGINT);
+  for (const auto& [pid, r] : running) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    const int code = exit_code_of(status);
+    const JobState state = state_from_exit(code);
+    m.set_state(r.id, state == JobState::kFailed ? JobState::kPending : state, code, seconds_since(r.start));
+  }
+  running.clear();
+  m.save();
+  fmt::print(stderr, "\nsweep interrupted: {} of {} jobs done; run the same command again, or `stanley sweep resume {}`\n",
+             m.count(JobState::kDone), m.jobs.size(), m.dir.string());
+  return 130;
+}
+
+}  // namespace
+
+int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
+  std::deque<int> queue = jobs_to_run(m);
   const std::size_t finished_before = m.jobs.size() - queue.size();
   fmt::print(stderr, "sweep {}: {} jobs, {} to run, {} at a time ({})\n", m.dir.string(), m.jobs.size(), queue.size(),
              jobs, threads_per_job > 0 ? fmt::format("{} threads each", threads_per_job) : std::string("threads as set"));
@@ -73,8 +108,7 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
     while (!stop_signal() && !queue.empty() && static_cast<int>(running.size()) < jobs) {
       const int id = queue.front();
       queue.pop_front();
-      const SweepJob& job = m.jobs[id];
-      const pid_t pid = spawn_job(binary, job_arguments(m, job, threads_per_job), m.log_file(id), JobSignals::kFromLauncher);
+      const pid_t pid = spawn_job(binary, job_arguments(m, m.jobs[id], threads_per_job), m.log_file(id), JobSignals::kFromLauncher);
       running[pid] = Running{id, std::chrono::steady_clock::now()};
       m.set_state(id, JobState::kRunning);
       report();
@@ -84,13 +118,7 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
     if (pid > 0 && running.count(pid)) {
       const Running r = running.at(pid);
       running.erase(pid);
-      const int code = exit_code_of(status);
-      const JobState state = state_from_exit(code);
-      failed += state == JobState::kFailed;
-      m.set_state(r.id, state, code, seconds_since(r.start));
-      if (state != JobState::kDone)
-        fmt::print(stderr, "\nsweep: job {} {} (exit {}); log: {}\n", r.id, job_state_name(state), code,
-                   m.log_file(r.id).string());
+      failed += record_end(m, r, status);
       report();
       continue;
     }
@@ -100,28 +128,9 @@ int launch_local(SweepManifest& m, int jobs, int threads_per_job) {
       last_report = std::chrono::steady_clock::now();
     }
   }
-
-  int rc = failed ? 1 : 0;
-  if (stop_signal()) {
-    // Jobs stop where they are; their checkpoints stay, and the next attempt resumes from them.
-    for (const auto& [pid, r] : running) ::kill(pid, SIGINT);
-    for (const auto& [pid, r] : running) {
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-      // A job that finished (or diverged) while the sweep stopped keeps its outcome.
-      const int code = exit_code_of(status);
-      const JobState state = state_from_exit(code);
-      m.set_state(r.id, state == JobState::kFailed ? JobState::kPending : state, code, seconds_since(r.start));
-    }
-    running.clear();
-    m.save();
-    fmt::print(stderr, "\nsweep interrupted: {} of {} jobs done; run the same command again, or `stanley sweep resume {}`\n",
-               m.count(JobState::kDone), m.jobs.size(), m.dir.string());
-    rc = 130;
-  } else {
-    progress.finish();
-  }
-  return rc;
+  if (stop_signal()) return stop_jobs(m, running);
+  progress.finish();
+  return failed ? 1 : 0;
 }
 
 }  // namespace stanley

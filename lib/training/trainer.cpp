@@ -34,30 +34,14 @@ TrainSettings TrainSettings::from_config(const Config& cfg) {
   }
   s.grad_clip = cfg.get<double>("train.grad_clip", 0.0);
   s.lr_warmup = cfg.get<long>("train.lr_warmup", 0);
-  const auto decay = cfg.get<std::string>("train.lr_decay", "none");
-  cfg.require(decay == "none" || decay == "cosine", "train.lr_decay", "none or cosine");
-  s.lr_cosine = decay == "cosine";
+  // Bounds and choices are configs/keys.yaml's, checked when the Config was built; only cross-key rules here.
+  s.lr_cosine = cfg.get<std::string>("train.lr_decay", "none") == "cosine";
   s.lr_decay_to = cfg.get<double>("train.lr_decay_to", 0.0);
-  cfg.require(s.lr_decay_to >= 0 && s.lr_decay_to <= 1, "train.lr_decay_to", "in [0, 1] (a fraction of optim.lr)");
   s.lr_decay_iters = cfg.has("train.lr_decay_iters") ? cfg.get<long>("train.lr_decay_iters") : 0;
-  cfg.require(!cfg.has("train.lr_decay_iters") || s.lr_decay_iters >= 1, "train.lr_decay_iters",
-              "an integer in [1, 1e10] or null (null: train.iters)");  // as configs/keys.yaml
   s.warn_abs_d = cfg.get<double>("train.warn_abs_d", 0.0);
   s.max_abs_d = cfg.has("train.max_abs_d") ? cfg.get<double>("train.max_abs_d")
                 : s.energy_l2 > 0              ? 0.5 / s.energy_l2
                                                : 0.0;
-  cfg.require(s.max_abs_d >= 0, "train.max_abs_d", ">= 0 (0: off; null: 0.5/train.energy_l2)");
-  cfg.require(s.grad_clip >= 0, "train.grad_clip", ">= 0 (0: off)");
-  cfg.require(s.lr_warmup >= 0, "train.lr_warmup", ">= 0");
-  cfg.require(s.warn_abs_d >= 0, "train.warn_abs_d", ">= 0 (0: off)");
-  cfg.require(s.iters >= 0, "train.iters", ">= 0");
-  cfg.require(s.batch > 0, "train.batch", "> 0");
-  cfg.require(s.n_steps >= 0, "sampler.n_steps", ">= 0");
-  cfg.require(s.log_every > 0, "log.every", "> 0");
-  cfg.require(s.ckpt_every > 0, "train.ckpt_every", "> 0");
-  cfg.require(s.eval_every >= 0, "eval.every", ">= 0");
-  cfg.require(s.max_abs_energy > 0, "train.max_abs_energy", "> 0");
-  cfg.require(s.energy_l2 >= 0, "train.energy_l2", ">= 0");
   return s;
 }
 
@@ -203,23 +187,68 @@ std::map<std::string, torch::Tensor> Trainer::extra_state() const {
   return extra;
 }
 
+std::int64_t Trainer::resume_or_evaluate(RunContext& ctx) {
+  if (!ctx.resume_checkpoint) {
+    if (s_.eval_every > 0) evaluate(ctx, 0);  // eval.every=0 turns evaluation off, the iteration-0 one included
+    return 0;
+  }
+  std::map<std::string, torch::Tensor> extra;
+  const std::int64_t start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device, &extra);
+  sampling_stale_ = true;
+  if (extra.count("chain_bank")) init_.set_bank(extra.at("chain_bank").to(ctx.device));
+  std::map<std::string, torch::Tensor> sampler_state;
+  for (const auto& [name, t] : extra) {
+    if (name.rfind(kSamplerStatePrefix, 0) == 0) sampler_state[name.substr(kSamplerStatePrefix.size())] = t.to(ctx.device);
+  }
+  sampler_.restore(CarriedState::from_tensors(sampler_state));
+  ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
+  return start;
+}
+
+void Trainer::stop_on_divergence(const RunContext& ctx, std::int64_t it, const IterationStats& st) const {
+  if (std::isfinite(st.loss) && std::isfinite(st.f_data) && std::isfinite(st.f_neg) && std::abs(st.f_data) <= s_.max_abs_energy &&
+      std::abs(st.f_neg) <= s_.max_abs_energy)
+    return;
+  const auto last = latest_checkpoint(ctx.dir.checkpoints_dir());
+  throw DivergenceError(fmt::format(
+      "iteration {}: loss={} mean f(data)={} mean f(negatives)={} (limit train.max_abs_energy={}); {}", it, st.loss, st.f_data,
+      st.f_neg, s_.max_abs_energy, last ? "last good checkpoint: " + last->string() : std::string("no checkpoint was written yet")));
+}
+
+void Trainer::log_iteration(RunContext& ctx, std::int64_t it, const IterationStats& st, double secs, std::int64_t iterations,
+                            ChainTrace& trace) {
+  ctx.metrics.scalar("loss", it, st.loss);
+  ctx.metrics.scalar("f_data", it, st.f_data);
+  ctx.metrics.scalar("f_neg", it, st.f_neg);
+  ctx.metrics.scalar("f_diff", it, st.f_data - st.f_neg);
+  ctx.metrics.scalar("it_per_s", it, secs > 0 ? static_cast<double>(iterations) / secs : 0.0);
+  // Gradient evaluations of ∇f by the sampler so far (M chains × (K steps × per step + per call)): the cost axis
+  // on which samplers with different per-step costs compare.
+  ctx.metrics.scalar("grad_evals", it, static_cast<double>(it) * s_.batch *
+                                           (s_.n_steps * sampler_.gradients_per_step() + sampler_.gradients_per_call()));
+  if (sampler_.adaptable()) ctx.metrics.scalar("sampler_step_size", it, sampler_.step_size());
+  log_chain(ctx, it, trace, st.f_data, st.f_neg);
+}
+
+void Trainer::checkpoint_or_stop(RunContext& ctx, std::int64_t it, Progress& progress) {
+  const int stop = stop_signal();
+  if (it % s_.ckpt_every == 0 || it == s_.iters || stop) {
+    ctx.metrics.flush();  // the checkpoint never runs ahead of the metrics it resumes against
+    save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state(),
+                    run_identity_hash(ctx.cfg));
+  }
+  if (stop && it < s_.iters) {
+    progress.finish();
+    const std::string msg = fmt::format("interrupted by {} at iteration {}; checkpoint written; `stanley resume {}` continues",
+                                        stop == SIGTERM ? "SIGTERM" : "SIGINT", it, ctx.dir.path().string());
+    ctx.dir.log(msg);
+    throw InterruptedError(msg, stop);
+  }
+}
+
 void Trainer::run(RunContext& ctx) {
   const auto run_began = std::chrono::steady_clock::now();
-  std::int64_t start = 0;
-  if (ctx.resume_checkpoint) {
-    std::map<std::string, torch::Tensor> extra;
-    start = load_checkpoint(*ctx.resume_checkpoint, *model_, optimizer_.get(), &ctx.gens, ctx.device, &extra);
-    sampling_stale_ = true;
-    if (extra.count("chain_bank")) init_.set_bank(extra.at("chain_bank").to(ctx.device));
-    std::map<std::string, torch::Tensor> sampler_state;
-    for (const auto& [name, t] : extra) {
-      if (name.rfind(kSamplerStatePrefix, 0) == 0) sampler_state[name.substr(kSamplerStatePrefix.size())] = t.to(ctx.device);
-    }
-    sampler_.restore(CarriedState::from_tensors(sampler_state));
-    ctx.dir.log(fmt::format("resumed from {} at iteration {}", ctx.resume_checkpoint->string(), start));
-  } else if (s_.eval_every > 0) {
-    evaluate(ctx, 0);  // eval.every=0 turns evaluation off, the iteration-0 one included
-  }
+  const std::int64_t start = resume_or_evaluate(ctx);
   model_->train();
   Progress progress("train", s_.iters, start);
   auto t_log = std::chrono::steady_clock::now();
@@ -230,49 +259,20 @@ void Trainer::run(RunContext& ctx) {
     const bool log_now = it % s_.log_every == 0;
     ChainTrace trace;
     const auto stats = iterate(it, ctx.gens, ctx.device, log_now ? &trace : nullptr).cpu();
-    const double l = stats[0].item<double>(), fd = stats[1].item<double>(), fn = stats[2].item<double>();
-    if (!std::isfinite(l) || !std::isfinite(fd) || !std::isfinite(fn) || std::abs(fd) > s_.max_abs_energy ||
-        std::abs(fn) > s_.max_abs_energy) {
-      const auto last = latest_checkpoint(ctx.dir.checkpoints_dir());
-      throw DivergenceError(fmt::format(
-          "iteration {}: loss={} mean f(data)={} mean f(negatives)={} (limit train.max_abs_energy={}); {}", it, l, fd, fn,
-          s_.max_abs_energy, last ? "last good checkpoint: " + last->string() : std::string("no checkpoint was written yet")));
-    }
-
-    watch_health(ctx, it, fd - fn);
+    const IterationStats st{stats[0].item<double>(), stats[1].item<double>(), stats[2].item<double>()};
+    stop_on_divergence(ctx, it, st);
+    watch_health(ctx, it, st.f_data - st.f_neg);
     if (log_now) {
       const auto now = std::chrono::steady_clock::now();
       const double secs = std::chrono::duration<double>(now - t_log).count();
-      ctx.metrics.scalar("loss", it, l);
-      ctx.metrics.scalar("f_data", it, fd);
-      ctx.metrics.scalar("f_neg", it, fn);
-      ctx.metrics.scalar("f_diff", it, fd - fn);
-      ctx.metrics.scalar("it_per_s", it, secs > 0 ? static_cast<double>(it - it_log) / secs : 0.0);
-      // Gradient evaluations of ∇f by the sampler so far (M chains × (K steps × per step + per call)): the cost axis
-      // on which samplers with different per-step costs compare.
-      ctx.metrics.scalar("grad_evals", it, static_cast<double>(it) * s_.batch *
-                                               (s_.n_steps * sampler_.gradients_per_step() + sampler_.gradients_per_call()));
-      if (sampler_.adaptable()) ctx.metrics.scalar("sampler_step_size", it, sampler_.step_size());
-      log_chain(ctx, it, trace, fd, fn);
+      log_iteration(ctx, it, st, secs, it - it_log, trace);
       if (it > it_log) ms_per_iteration.push_back(1e3 * secs / static_cast<double>(it - it_log));
       t_log = now;
       it_log = it;
     }
     if (s_.eval_every > 0 && it % s_.eval_every == 0) evaluate(ctx, it);
     if (log_now) ctx.metrics.flush();
-    const int stop = stop_signal();
-    if (it % s_.ckpt_every == 0 || it == s_.iters || stop) {
-      ctx.metrics.flush();  // the checkpoint never runs ahead of the metrics it resumes against
-      save_checkpoint(ctx.dir.checkpoints_dir(), it, *model_, optimizer_.get(), &ctx.gens, extra_state(),
-                      run_identity_hash(ctx.cfg));
-    }
-    if (stop && it < s_.iters) {
-      progress.finish();
-      const std::string msg = fmt::format("interrupted by {} at iteration {}; checkpoint written; `stanley resume {}` continues",
-                                          stop == SIGTERM ? "SIGTERM" : "SIGINT", it, ctx.dir.path().string());
-      ctx.dir.log(msg);
-      throw InterruptedError(msg, stop);
-    }
+    checkpoint_or_stop(ctx, it, progress);
     progress.update(it, last_metric_);
   }
   progress.finish();

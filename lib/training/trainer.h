@@ -90,6 +90,20 @@ class Trainer {
   // What a checkpoint holds beyond model, optimizer and generators: the persistent chain bank.
   std::map<std::string, torch::Tensor> extra_state() const;
   void log_chain(RunContext& ctx, std::int64_t iteration, ChainTrace& trace, double f_data, double f_neg);
+  // The iteration training starts from: a checkpoint's (model, optimizer, generators, chain bank, the
+  // sampler's carried state restored), else 0 after the iteration-0 evaluation.
+  std::int64_t resume_or_evaluate(RunContext& ctx);
+  // Loss and mean energies of one iteration, read once on the host.
+  struct IterationStats {
+    double loss, f_data, f_neg;
+  };
+  // A non-finite loss or energy, or an energy beyond train.max_abs_energy, stops the run (DivergenceError).
+  void stop_on_divergence(const RunContext& ctx, std::int64_t iteration, const IterationStats& stats) const;
+  // The logged scalars of an iteration; `seconds` over the `iterations` since the last logged one.
+  void log_iteration(RunContext& ctx, std::int64_t iteration, const IterationStats& stats, double seconds,
+                     std::int64_t iterations, ChainTrace& trace);
+  // A checkpoint every train.ckpt_every, at the end, and on SIGINT/SIGTERM (then InterruptedError).
+  void checkpoint_or_stop(RunContext& ctx, std::int64_t iteration, Progress& progress);
 
   TrainSettings s_;
   EnergyPtr model_;
