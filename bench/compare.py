@@ -63,15 +63,15 @@ def python_seconds(case, env):
     return out
 
 
-def kernel_env(numerics):
-    """The environment both sides run in: the pins of runtime/numerics_mode.cpp, or none."""
+def kernel_env(numerics, stanley):
+    """The environment both sides run in: the pins runtime/numerics_mode.cpp writes (`stanley numerics
+    portable`, the one place they are spelled), or none."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENBLAS_CORETYPE", "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "STANLEY_NUMERICS_PINNED")}
     env["STANLEY_NUMERICS"] = numerics
     if numerics == "portable":
-        flags = open("/proc/cpuinfo").read()
-        env.update(OPENBLAS_CORETYPE="HASWELL", ONEDNN_MAX_CPU_ISA="AVX512_CORE_BF16",
-                   ATEN_CPU_CAPABILITY="avx512" if " avx512f" in flags else "avx2")
+        pins = subprocess.run([stanley, "numerics", "portable"], capture_output=True, text=True, check=True).stdout
+        env.update(line.split("=", 1) for line in pins.splitlines() if "=" in line)
     return env
 
 
@@ -87,7 +87,7 @@ def main():
     if a.check:
         check_filters(a.build)
         return
-    env = kernel_env(a.numerics)
+    env = kernel_env(a.numerics, os.path.join(a.build, "stanley"))
     results = {}
     for case in a.cases.split(","):
         ratios, cpp, py = [], [], []

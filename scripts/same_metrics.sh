@@ -16,9 +16,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 old_configs=${OLD_CONFIG_DIR:-$here/configs}
 old_args=(); [ -n "${OLD_CONFIG_DIR:-}" ] && old_args=(--config-dir "$OLD_CONFIG_DIR")
 case ${NUMERICS:-portable} in
-  portable)  # as runtime/numerics_mode.cpp pins them
-    export STANLEY_NUMERICS=portable OPENBLAS_CORETYPE=HASWELL ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16
-    if grep -q avx512f /proc/cpuinfo; then export ATEN_CPU_CAPABILITY=avx512; else export ATEN_CPU_CAPABILITY=avx2; fi ;;
+  portable)  # the pins as runtime/numerics_mode.cpp writes them, from NEW (OLD may predate `stanley numerics`)
+    export STANLEY_NUMERICS=portable
+    pins=$("$new" numerics portable) || { echo "$new numerics portable failed" >&2; exit 2; }
+    while IFS= read -r pin; do export "$pin"; done <<< "$pins" ;;
   native)
     export STANLEY_NUMERICS=native; unset OPENBLAS_CORETYPE ONEDNN_MAX_CPU_ISA ATEN_CPU_CAPABILITY ;;
   *) echo "NUMERICS=${NUMERICS}: expected portable or native" >&2; exit 2 ;;

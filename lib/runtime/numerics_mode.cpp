@@ -22,25 +22,24 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-// The pins of the portable mode, on this CPU.
-std::vector<std::pair<const char*, std::string>> portable_pins() {
-  __builtin_cpu_init();
-  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-  std::vector<std::pair<const char*, std::string>> pins;
-  if (avx2) pins.emplace_back("OPENBLAS_CORETYPE", "HASWELL");
-  pins.emplace_back("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16");  // a ceiling: a lesser CPU runs its own best
-  pins.emplace_back("ATEN_CPU_CAPABILITY", avx512 ? "avx512" : avx2 ? "avx2" : "default");
-  return pins;
-}
-
 [[noreturn]] void run_again() {
   ::execv("/proc/self/exe", saved_argv);
   throw std::runtime_error("numerics mode: could not run /proc/self/exe again");
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> portable_pins() {
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+  std::vector<std::pair<std::string, std::string>> pins;
+  if (avx2) pins.emplace_back("OPENBLAS_CORETYPE", "HASWELL");
+  pins.emplace_back("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16");  // a ceiling: a lesser CPU runs its own best
+  pins.emplace_back("ATEN_CPU_CAPABILITY", avx512 ? "avx512" : avx2 ? "avx2" : "default");
+  return pins;
+}
 
 std::string numerics_mode() { return env("STANLEY_NUMERICS") == "native" ? "native" : "portable"; }
 
@@ -52,13 +51,13 @@ void enter_numerics_mode(char** argv) {
   bool changed = false;
   if (numerics_mode() == "portable") {
     for (const auto& [name, value] : portable_pins()) {
-      if (env(name) == value) continue;
-      ::setenv(name, value.c_str(), 1);
+      if (env(name.c_str()) == value) continue;
+      ::setenv(name.c_str(), value.c_str(), 1);
       changed = true;
     }
     if (changed) ::setenv(kPinnedMarker, "1", 1);
   } else if (env(kPinnedMarker) == "1") {
-    for (const auto& [name, value] : portable_pins()) ::unsetenv(name);
+    for (const auto& [name, value] : portable_pins()) ::unsetenv(name.c_str());
     ::unsetenv(kPinnedMarker);
     changed = true;
   } else if (env("OPENBLAS_CORETYPE").empty() && blas_core() == "Prescott") {

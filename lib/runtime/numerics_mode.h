@@ -12,6 +12,8 @@
 // runs itself again (execv /proc/self/exe with the same arguments) before any work.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace stanley {
 
@@ -22,6 +24,10 @@ void enter_numerics_mode(char** argv);
 // After a run's config is composed: when its `numerics` differs from this process's mode, runs the same
 // command again in that mode (does not return); otherwise returns.
 void require_numerics_mode(const std::string& mode);
+
+// The variables the portable mode pins, with their values on this CPU: the one place they are written
+// (`stanley numerics portable` prints them for scripts/same_metrics.sh and bench/compare.py).
+std::vector<std::pair<std::string, std::string>> portable_pins();
 
 // This process's mode ("portable" or "native").
 std::string numerics_mode();
