@@ -50,6 +50,9 @@ commands:
   list keys [OVERRIDES] [--markdown | --groups]
                                    the declared keys (configs/keys.yaml) beside the values of that
                                    composition; --markdown: docs/keys.md's tables; --groups: README's
+  list samplers --markdown         the sampler table of README.md and docs/samplers.md
+  numerics portable                the variables the portable numerics mode pins on this CPU (NAME=VALUE lines),
+                                   for scripts that run other programs in the same kernels
   run -m OVERRIDES... [--dry-run] [--wait]
                                    multirun: a,b,c  range(a,b[,step])  zip(a,b) (element-wise);
                                    launcher=local jobs=N | launcher=slurm launcher.partition=P ...;
@@ -94,8 +97,13 @@ std::string portable(std::string text) {
 }
 
 int list_command(const fs::path& config_dir, const std::vector<std::string>& args) {
+  if (args == std::vector<std::string>{"samplers", "--markdown"}) {
+    fmt::print("{}", sampler_markdown(config_dir.string()));
+    return 0;
+  }
   const bool keys_only = !args.empty() && args[0] == "keys";
-  if (!args.empty() && !keys_only) throw UserError(fmt::format("list takes nothing or `keys` (got '{}')", args[0]));
+  if (!args.empty() && !keys_only)
+    throw UserError(fmt::format("list takes nothing, `keys` or `samplers --markdown` (got '{}')", args[0]));
   const auto keys = KeyDeclarations::load(config_dir);
   if (!keys) throw UserError(fmt::format("no key declarations in {}", (config_dir / "keys.yaml").string()));
   std::string format;
@@ -150,8 +158,15 @@ int run_command(const std::vector<std::string>& args) {
   }
   const std::string command = rest[0];
   std::vector<std::string> tail(rest.begin() + 1, rest.end());
+  // Every Config built from here on checks itself against this tree's declarations (configs/keys.yaml).
+  KeyDeclarations::install(KeyDeclarations::load(config_dir));
 
   if (command == "list") return list_command(config_dir, tail);
+  if (command == "numerics") {
+    if (tail != std::vector<std::string>{"portable"}) throw UserError("numerics takes `portable`");
+    for (const auto& [name, value] : portable_pins()) fmt::print("{}={}\n", name, value);
+    return 0;
+  }
   if (command == "run" && !tail.empty() && (tail[0] == "-m" || tail[0] == "--multirun")) {
     return run_sweep(config_dir, std::vector<std::string>(tail.begin() + 1, tail.end()));
   }

@@ -12,18 +12,32 @@
 
 namespace stanley {
 
+KernelPtr make_kinetic_langevin(const Config& cfg);  // samplers/kinetic_langevin.cpp: a kernel no other file needs
+
 Registry<SamplerRecipe>& sampler_registry() {
   static Registry<SamplerRecipe> table = [] {
     Registry<SamplerRecipe> r("sampler");
-    r.add("langevin", "unadjusted Langevin: z += (s/2)∇f + √s·ε·ξ", {make_langevin});
-    r.add("mala", "Langevin proposal + Metropolis-Hastings test on exp(f/ε²), per chain", {make_mala});
-    r.add("gd", "gradient ascent on f without noise: z += (s/2)∇f (paper baseline)", {make_gradient_descent});
+    r.add("langevin", "unadjusted Langevin: z += (s/2)∇f + √s·ε·ξ", {make_langevin, "z ← z + (s/2)g + √s·ε·ξ"});
+    r.add("mala", "Langevin proposal + Metropolis-Hastings test on exp(f/ε²), per chain",
+          {make_mala, "the Langevin kernel as proposal + MH test on f/T, per chain"});
+    r.add("gd", "gradient ascent on f without noise: z += (s/2)∇f (paper baseline)",
+          {make_gradient_descent, "the paper's \"gradient descent without noise\": z ← z + (s/2)g"});
     r.add("stanley", "anisotropic Langevin, γ = th/max(th,|∇f(z_{t-1})|) (Karimi et al. 2023, eq. 4-5)",
-          {make_stanley, "{gamma_at: every_step}"});
-    r.add("stanley_mh", "STANLEY proposal (γ from the state) + Metropolis-Hastings test on exp(f/ε²)", {make_stanley_mh});
-    r.add("hmc", "Hamiltonian Monte Carlo on exp(f/ε²), unit mass, L leapfrog steps of h = ε√s + MH test", {make_hmc});
-    r.add("tamed", "coordinate-wise tamed Langevin (Brosse et al. 2017)", {make_tamed_langevin});
-    r.add("psgld", "RMSprop-preconditioned Langevin (Li et al. 2016)", {make_psgld});
+          {make_stanley,
+           "γ_t = th / max(th, \\|∇f_θt(z_{t−1}^m)\\|) per coordinate (eq. 4); z ← z + (γ_t/2)⊙g + √γ_t⊙ε·ξ (eq. 5)",
+           "{gamma_at: every_step}"});
+    r.add("stanley_mh", "STANLEY proposal (γ from the state) + Metropolis-Hastings test on exp(f/ε²)",
+          {make_stanley_mh, "STANLEY's kernel with γ(z) from the state as proposal + MH test with q(y\\|z), q(z\\|y)"});
+    r.add("hmc", "Hamiltonian Monte Carlo on exp(f/ε²), unit mass, L leapfrog steps of h = ε√s + MH test",
+          {make_hmc, "unit mass, `n_leapfrog` leapfrog steps of h = ε√s on −f/T + ½‖p‖², MH test"});
+    r.add("tamed", "coordinate-wise tamed Langevin (Brosse et al. 2017)",
+          {make_tamed_langevin, "coordinate-wise tamed Langevin (Brosse et al. 2017): z ← z + (s/2)g/(1 + (s/2)\\|g\\|) + √s·ε·ξ"});
+    r.add("psgld", "RMSprop-preconditioned Langevin (Li et al. 2016)",
+          {make_psgld, "RMSprop-preconditioned Langevin (Li et al. 2016): G = 1/(λ + √V), z ← z + (s/2)G⊙g + √(sG)⊙ε·ξ"});
+    r.add("kinetic_langevin", "underdamped Langevin, BAOAB, velocity carried over the K steps, friction γ, h = ε√s",
+          {make_kinetic_langevin,
+           "underdamped Langevin, BAOAB, unit mass, h = ε√s: v += (h/2)g/T; z += (h/2)v; v ← c·v + √(1−c²)·ξ, "
+           "c = exp(−`friction`·h); z += (h/2)v; v += (h/2)g(z)/T"});
     return r;
   }();
   return table;
@@ -38,6 +52,16 @@ YAML::Node long_chain_sampler_config(const YAML::Node& sampler_section) {
   return node;
 }
 
+std::string sampler_markdown(const std::string& config_dir) {
+  std::string out = "| name | update (g = ∇f(z)) | exact for π_T |\n| --- | --- | --- |\n";
+  for (const auto& [name, entry] : sampler_registry().entries()) {
+    const SamplerPtr sampler = make_sampler(Config(YAML::LoadFile(config_dir + "/sampler/" + name + ".yaml"), "sampler"));
+    const char* exact = sampler->exact() ? "yes" : sampler->temperature() == 0 ? "T = 0" : "no";
+    out += fmt::format("| `{}` | {} | {} |\n", name, entry.factory.update, exact);
+  }
+  return out;
+}
+
 SamplerPtr make_sampler(const Config& sampler_cfg) {
   auto sampler = std::make_unique<Sampler>(sampler_registry().get(sampler_cfg.get<std::string>("name")).factory.make(sampler_cfg));
   const bool adapt = sampler_cfg.has("adapt_step") && sampler_cfg.get<bool>("adapt_step");
@@ -46,11 +70,8 @@ SamplerPtr make_sampler(const Config& sampler_cfg) {
       throw UserError(fmt::format("{}=true: sampler '{}' has no Metropolis-Hastings test or no step size to adapt "
                                   "(stanley_mh adapts s only with gamma_times_s: true)",
                                   sampler_cfg.full_key("adapt_step"), sampler_cfg.get<std::string>("name")));
-    const double target = sampler_cfg.get<double>("target_accept");
-    const double rate = sampler_cfg.get<double>("adapt_rate");
-    sampler_cfg.require(target > 0 && target < 1, "target_accept", "in (0, 1)");
-    sampler_cfg.require(rate > 0, "adapt_rate", "> 0");
-    sampler->set_adaptation(std::make_unique<ConstantGain>(target, rate));
+    sampler->set_adaptation(
+        std::make_unique<ConstantGain>(sampler_cfg.get<double>("target_accept"), sampler_cfg.get<double>("adapt_rate")));
   }
   if (sampler_cfg.has("cuda_graph") && sampler_cfg.get<bool>("cuda_graph")) {
     if (adapt)
