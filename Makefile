@@ -5,7 +5,7 @@ JOBS ?= 2
 STANLEY := $(BUILD)/stanley
 STAMP := $(shell date +%Y-%m-%d_%H-%M-%S)
 
-.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired reproduce-twin-clip reproduce-twin-tuning-rule reproduce-twin-bf16 reproduce-twin-verdict demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist key-table update-reference test-slurm test-sanitize test-asan fuzz
+.PHONY: all deps configure build app test gpu-check reproduce-rings-paired reproduce-twin-paired reproduce-twin-clip reproduce-twin-tuning-rule reproduce-twin-bf16 reproduce-twin-verdict reproduce-rings-verdicts demo reproduce-fig1 reproduce-fig4 reproduce-fig5 reproduce-fig6 reproduce-ablations reproduce-mh-check reproduce-ergodicity fmnist bench bench-compare clean help freeze-fid-fmnist key-table update-reference test-slurm test-sanitize test-asan fuzz
 
 all: build
 
@@ -24,6 +24,7 @@ help:
 	@echo "make reproduce-twin-paired   Fig. 4 twin main comparison (langevin, stanley, gd) over 5 paired seeds (~2 h)"
 	@echo "make reproduce-twin-clip  STANLEY's clip fraction q in {0, 0.01, 0.1, 0.3, 0.5} on the twin, paired (~7 h)"
 	@echo "make reproduce-twin-bf16  bf16 against fp32 sampling on the twin, Langevin and STANLEY, 10 paired seeds (~2 h)"
+	@echo "make reproduce-rings-verdicts  rings to verdicts: Fig. 1 early, K at one budget, clip fractions; fair tuning (seeds 100-102), Stein seeds (cap 30)"
 	@echo "make reproduce-twin-verdict  Fig. 4 twin to a verdict: 4 arms tuned by one rule (seeds 100-102), pilot 0-9, Stein for the rest (cap 20)"
 	@echo "make reproduce-twin-tuning-rule  Langevin's twin step tuned over 3 seeds x 1,500 iterations vs the 1-seed pick, paired (~70 min)"
 	@echo "make reproduce-ergodicity  ESS/grad, R-hat, coupling rho along training (eval.diagnose=true)"
@@ -31,7 +32,7 @@ help:
 	@echo "make bench           Google Benchmark programs -> results/bench/*.json (idle machine)"
 	@echo "make bench-compare   EBM iteration: this suite vs the same loop in PyTorch-Python, median ratio"
 	@echo "make freeze-fid-fmnist  re-make the frozen fid_fmnist network and statistics (assets/fid_fmnist/, ~1 min)"
-	@echo "make key-table       regenerate docs/keys.md and the README's key table from configs/keys.yaml"
+	@echo "make key-table       regenerate the generated tables: docs/keys.md, the README key table (configs/keys.yaml), the sampler tables (registry)"
 	@echo "make update-reference  re-record the CI regression references (tests/baselines/, 5 seeds each, ~6 min)"
 	@echo "make test-sanitize   the io layer's tests under ASan + UBSan (build-sanitize/)"
 	@echo "make fuzz            libFuzzer on the override, sweep and YAML parsers (FUZZ_SECONDS each, clang)"
@@ -199,6 +200,14 @@ PAIRED_SEEDS ?= 0,1,2,3,4
 reproduce-rings-paired: app
 	$(STANLEY) study rings_paired dir=$(PAIRED_DIR) seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
 
+# The rings' claims to a verdict under the fair protocol (issue #34): Fig. 1 early, K at one gradient budget,
+# the clip fractions; each study tunes every arm on seeds 100-102 and picks its own evaluation seeds
+# (configs/study/rings_{fig1,k,clip}_verdict.yaml).
+reproduce-rings-verdicts: app
+	$(STANLEY) study rings_fig1_verdict dir=$(PAIRED_DIR)/rings_fig1_verdict jobs=$(JOBS)
+	$(STANLEY) study rings_k_verdict dir=$(PAIRED_DIR)/rings_k_verdict jobs=$(JOBS)
+	$(STANLEY) study rings_clip_verdict dir=$(PAIRED_DIR)/rings_clip_verdict jobs=$(JOBS)
+
 TWIN_PAIRED_DIR ?= $(PAIRED_DIR)/twin
 reproduce-twin-paired: app
 	$(STANLEY) study twin_paired dir=$(TWIN_PAIRED_DIR) seeds=$(PAIRED_SEEDS) jobs=$(JOBS)
@@ -234,7 +243,8 @@ reproduce-ergodicity: app
 GPU_BUILD ?= build-cuda
 GPU_FIXTURES ?= build-gpu/fixtures
 GPU_PYTHON ?= python3
-# docs/keys.md and the README's group table, from configs/keys.yaml (CTest key_table checks they are current).
+# docs/keys.md and the README's group table (configs/keys.yaml), the sampler tables of README.md and docs/samplers.md
+# (the sampler registry); CTest key_table checks they are current.
 key-table: app
 	$(PYTHON) scripts/key_table.py $(STANLEY) .
 
