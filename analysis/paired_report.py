@@ -39,6 +39,7 @@ import sys
 import numpy as np
 from scipy import stats
 
+from run_status import DIVERGED, FINISHED, is_status
 from runs import (config_value, divergence_iteration, provenance, read_attr, run_config, run_dirs, series,
                   writes_reports)
 
@@ -339,7 +340,7 @@ def load(paths, metric, group_key, label_key=""):
             status = read_attr(f, "status", "?")
             steps, values = series(f, metric)
             if steps is None:
-                if status == "finished":
+                if status == FINISHED:
                     continue
                 steps, values = np.array([], np.int64), np.array([], float)
             cfg = run_config(f)
@@ -362,11 +363,11 @@ def value_at(run, it):
 
 
 def diverged(run):
-    return run.status.startswith("diverged")
+    return is_status(run.status, DIVERGED)
 
 
 def unfinished(run):
-    return not diverged(run) and run.status != "finished"
+    return not diverged(run) and run.status != FINISHED
 
 
 def last_logged(run):
@@ -477,7 +478,7 @@ def default_iteration(cand, base, seeds):
     """The last iteration that every run of the two arms that finished logged (a diverged run ranks worst
     there; an unfinished one is not there yet), else the last any run logged."""
     runs = [cand[s] for s in seeds] + [base[s] for s in seeds]
-    done = [set(r.steps.tolist()) for r in runs if r.status == "finished"]
+    done = [set(r.steps.tolist()) for r in runs if r.status == FINISHED]
     common = set.intersection(*done) if done else set().union(*(set(r.steps.tolist()) for r in runs))
     return [max(common)] if common else []
 

@@ -34,6 +34,7 @@ import sys
 import h5py
 import numpy as np
 
+from run_status import FINISHED
 from runs import config_value, grid_point, provenance, read_attr, run_config, run_dirs, series, writes_reports
 from tuning import (add_rule_arguments, choose, design_problems, edge_text, edges, health_cells, one_line,
                     pool_health, run_health, setting_order)
@@ -50,15 +51,15 @@ def pooled(runs):
     (tuning.pool_health), scored by the mean final value; its worst |d|, acceptance and length."""
     if len(runs) == 1:
         return dict(runs[0], seeds=runs)
-    stopped = [r for r in runs if r["status"] != "finished"]
-    return dict(runs[0], status=stopped[0]["status"] if stopped else "finished",
+    stopped = [r for r in runs if r["status"] != FINISHED]
+    return dict(runs[0], status=stopped[0]["status"] if stopped else FINISHED,
                 last=float(np.mean([r["last"] for r in runs])), **pool_health(runs), seeds=runs)
 
 
 def seeds_text(point):
     """The seeds of a grid point, and those that did not finish healthy."""
-    bad = [f"{r['seed']} {r['status'] if r['status'] != 'finished' else 'running away'}"
-           for r in point["seeds"] if r["status"] != "finished" or not r["healthy"]]
+    bad = [f"{r['seed']} {r['status'] if r['status'] != FINISHED else 'running away'}"
+           for r in point["seeds"] if r["status"] != FINISHED or not r["healthy"]]
     return f"{len(point['seeds'])}" + (f" ({', '.join(bad)})" if bad else "")
 
 
@@ -91,7 +92,7 @@ def main():
 
     samplers = [s for s in a.order.split(",") if s] or list(dict.fromkeys(r["sampler"] for r in rows))
     best, at_edge = {}, {}
-    finished = lambda r: r["status"] == "finished"  # noqa: E731
+    finished = lambda r: r["status"] == FINISHED  # noqa: E731
     for s in samplers:
         mine = [r for r in rows if r["sampler"] == s]
         if not mine:
@@ -122,7 +123,7 @@ def main():
             lines.append(f"| {r['sampler']} | {' | '.join(override_text(v) for v in r['setting'])} |{seeds} {r['status']} | {r['iters']} | "
                          f"{' | '.join(health_cells(r))} | {r['last']:.2f} | {mark} |")
         for s in samplers:
-            if best[s]["status"] != "finished":
+            if best[s]["status"] != FINISHED:
                 lines += ["", f"**{s}: no grid point finished**; the longest-lasting one is used."]
             elif not best[s]["healthy"]:
                 lines += ["", f"**{s}: every finished grid point was running away at its end**; the best of them is used."]

@@ -23,6 +23,7 @@ import sys
 
 import h5py
 
+from run_status import FINISHED
 from runs import config_value, grid_point, provenance, read_attr, run_config, run_dirs, series, writes_reports
 from tuning import (add_rule_arguments, choose, design_problems, edge_text, edges, health_cells, one_line,
                     pool_health, run_health, setting_order)
@@ -32,12 +33,12 @@ def pooled(runs):
     """One grid point over its seeds: finished only if every seed finished, healthy only if every seed is
     (tuning.pool_health), its final value the mean over its seeds (shown for a stopped point too, never picked),
     its status the first stopped seed's."""
-    stopped = [r for r in runs if r["status"] != "finished"]
+    stopped = [r for r in runs if r["status"] != FINISHED]
     finals = [r["final"] for r in runs]
     return dict(runs[0], final=None if None in finals else sum(finals) / len(finals),
-                status=stopped[0]["status"] if stopped else "finished", seeds=runs, **pool_health(runs),
+                status=stopped[0]["status"] if stopped else FINISHED, seeds=runs, **pool_health(runs),
                 stopped=[f"seed {r['seed']} {r['status'].split(':')[0]}" for r in stopped]
-                + [f"seed {r['seed']} running away" for r in runs if r["status"] == "finished" and not r["healthy"]])
+                + [f"seed {r['seed']} running away" for r in runs if r["status"] == FINISHED and not r["healthy"]])
 
 
 def arm_text(a, arm):
@@ -75,7 +76,7 @@ def main():
     if problems:
         sys.exit(one_line("pick_per_arm", "the tuning design falls short", problems))
 
-    finished = lambda r: r["status"] == "finished" and r["final"] is not None  # noqa: E731
+    finished = lambda r: r["status"] == FINISHED and r["final"] is not None  # noqa: E731
     winners, at_edge = {}, {}
     for arm in order:
         best = choose(arms[arm], finished, lambda r: sign * r["final"], lambda r: r["settings"])

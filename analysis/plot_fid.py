@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from runs import read_attr as attr, sampler_label  # noqa: E402
+from run_status import FINISHED
 
 
 def tile(images, cols=8):
@@ -64,7 +65,7 @@ def main():
         for r in runs:
             if name in r["scalars"]:
                 step, value = r["scalars"][name]
-                ax.plot(step, value, marker="o", ms=3, label=r["label"] + ("" if r["status"] == "finished" else f" [{r['status']}]"))
+                ax.plot(step, value, marker="o", ms=3, label=r["label"] + ("" if r["status"] == FINISHED else f" [{r['status']}]"))
         ax.set_xlabel("iteration")
         ax.set_title(name)
         if name.startswith(("fid_", "kid_")) and all(np.all(r["scalars"].get(name, ([], [1]))[1] > 0) for r in runs):

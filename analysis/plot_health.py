@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from runs import config_value, read_attr, run_config, run_dirs, series
+from run_status import DIVERGED, is_status
 
 
 def main():
@@ -39,7 +40,7 @@ def main():
             cfg = run_config(f)
             label = " ".join([read_attr(f, "sampler")] + [f"{k.split('.')[-1]}={config_value(cfg, k)}" for k in keys])
             runs.append(dict(label=label, it=it, d=np.abs(diff), acc=series(f, "chain_accept_rate"),
-                             diverged=read_attr(f, "status").startswith("diverged")))
+                             diverged=is_status(read_attr(f, "status"), DIVERGED)))
     if not runs:
         raise SystemExit(f"plot_health: no run under {' '.join(a.paths)} logged f_diff")
 

@@ -18,9 +18,10 @@ from runs import read_attr, run_config, sampler_label
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from run_status import DIVERGED, is_status
 
 
-def rings_density(x, y, radii=(1, 2, 3, 4), sd=0.15):
+def rings_density(x, y, radii, sd):
     """Exact density of the rings data (independent of the C++ implementation)."""
     r = np.maximum(np.hypot(x, y), 1e-12)
     p = np.zeros_like(r)
@@ -39,8 +40,8 @@ def load_run(path):
         snaps = {int(k): f["samples"][k][()] for k in f.get("samples", {})}
         scalars = {k: (f["scalars"][k]["step"][()], f["scalars"][k]["value"][()]) for k in f.get("scalars", {})}
         status = read_attr(f, "status", "")
-        data = cfg.get("data", {})
-        radius, sd, n_rings = float(data.get("radius", 1.0)), float(data.get("sd", 0.15)), int(data.get("n_rings", 4))
+        data = cfg["data"]  # the run's own ring geometry (every rings config has it): no default restated here
+        radius, sd, n_rings = float(data["radius"]), float(data["sd"]), int(data["n_rings"])
     return dict(label=label, snaps=snaps, scalars=scalars, status=status,
                 radii=[radius * (i + 1) for i in range(n_rings)], sd=sd)
 
@@ -83,7 +84,7 @@ def main():
                 ax.set_title(f"iter {chosen[col]}", fontsize=8)
             if col == 0:
                 ax.set_ylabel(run["label"], fontsize=9)
-        if run["status"].startswith("diverged"):
+        if is_status(run["status"], DIVERGED):
             fig.text(0.01, 1 - (row + 0.5) / (len(runs) + 1.3), "diverged", color="red", rotation=90, fontsize=8)
 
     bottom = grid[len(runs), :].subgridspec(1, 2)

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from runs import config_value, provenance, read_attr, run_config, run_dirs, sampler_label, series  # noqa: E402
+from run_status import DIVERGED, is_status
 
 
 def write_sample_grids(groups, path, title):
@@ -147,7 +148,7 @@ def main():
         x = runs[0]["x"][:n]
         y = np.stack([r["y"][:n] for r in runs])
         m = y.mean(0)
-        stopped = [r for r in runs if r["status"].startswith("diverged")]
+        stopped = [r for r in runs if is_status(r["status"], DIVERGED)]
         label = f"{key} (n={len(runs)}" + (f", {len(stopped)} diverged)" if stopped else ")")
         line, = ax.plot(x, m, label=label)
         if len(runs) > 1:

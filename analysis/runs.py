@@ -3,6 +3,7 @@ import os
 import re
 
 import yaml
+from run_status import DIVERGED, is_status
 
 # HDF5 1.10 locks a file while its writer holds it: without this a report over a sweep that is still
 # running fails on the live runs' metrics.h5 (they are read, never written, here).
@@ -30,8 +31,8 @@ def sampler_label(f):
         label += f" th={s.get('th')}"
         if s.get("gamma_times_s"):
             label += " ×s"
-        if sampler == "stanley" and s.get("gamma_at", "previous_samples") != "previous_samples":
-            label += f" γ@{s.get('gamma_at')}"
+        if sampler == "stanley" and s.get("gamma_at") not in (None, "previous_samples"):  # eq. (4)'s is unmarked
+            label += f" γ@{s['gamma_at']}"
     return label + f" (ε={s.get('noise', 0)})"
 
 
@@ -56,7 +57,7 @@ def series(f, name):
 def divergence_iteration(status):
     """The iteration a diverged run stopped at, from its status (`diverged: iteration N: ...`, as the trainer's
     DivergenceError words it), or None when the status is not a divergence or names no iteration."""
-    if not status.startswith("diverged"):
+    if not is_status(status, DIVERGED):
         return None
     m = re.search(r"iteration (\d+)", status)
     return int(m.group(1)) if m else None

@@ -1,6 +1,7 @@
 """The generated tables: docs/keys.md and the README's group table from configs/keys.yaml (`stanley list keys`),
 and the sampler table of README.md and docs/samplers.md from the sampler registry (`stanley list samplers
---markdown`), so that a new key or a new sampler reaches the docs by `make key-table`.
+--markdown`), so that a new key or a new sampler reaches the docs by `make key-table`; and analysis/run_status.py,
+the run status words from lib/store/run_status.h (`stanley list statuses --python`).
 usage: key_table.py STANLEY SOURCE_DIR [--check]   (--check: exit 1 naming the stale file, write nothing)"""
 import re
 import subprocess
@@ -46,6 +47,7 @@ def main():
     readme = replace_block(readme_path, open(readme_path).read(), BEGIN, END, stanley(binary, "--groups"))
     wanted[readme_path] = replace_block(readme_path, readme, SAMPLERS_BEGIN, SAMPLERS_END, samplers)
     wanted[samplers_path] = replace_block(samplers_path, open(samplers_path).read(), SAMPLERS_BEGIN, SAMPLERS_END, samplers)
+    wanted[f"{source}/analysis/run_status.py"] = stanley(binary, "--python", what="statuses")
     stale = []
     for path, text in wanted.items():
         try:
@@ -58,7 +60,7 @@ def main():
                 open(path, "w").write(text)
     if check and stale:
         sys.exit(f"stale: {', '.join(stale)} (run `make key-table`)")
-    print(("checked" if check else "written") + ": docs/keys.md, README.md's key and sampler tables, docs/samplers.md's sampler table" + (f" ({len(stale)} changed)" if not check else ""))
+    print(("checked" if check else "written") + ": docs/keys.md, README.md's key and sampler tables, docs/samplers.md's sampler table, analysis/run_status.py" + (f" ({len(stale)} changed)" if not check else ""))
 
 
 if __name__ == "__main__":

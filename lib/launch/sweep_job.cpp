@@ -12,6 +12,7 @@
 
 #include "config/errors.h"
 #include "store/h5_file.h"
+#include "store/run_status.h"
 
 namespace fs = std::filesystem;
 
@@ -52,8 +53,8 @@ std::optional<JobState> recorded_outcome(const fs::path& job_dir) {
     const H5File h5(file, H5File::Mode::kReadOnly);
     if (!h5.has_attr("status")) return std::nullopt;
     const std::string status = h5.read_string_attr("status");
-    if (status == "finished") return JobState::kDone;
-    if (status.rfind("diverged", 0) == 0) return JobState::kDiverged;
+    if (status == run_status::kFinished) return JobState::kDone;
+    if (run_status::is(status, run_status::kDiverged)) return JobState::kDiverged;
   } catch (const std::exception&) {
     // Unreadable (a live writer, a torn file): the job runs and its own resume sorts it out.
   }

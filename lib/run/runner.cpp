@@ -12,6 +12,7 @@
 #include "runtime/build_info.h"
 #include "runtime/numerics_mode.h"
 #include "store/run_lock.h"
+#include "store/run_status.h"
 #include "training/checkpoint.h"
 
 namespace fs = std::filesystem;
@@ -58,27 +59,27 @@ void write_provenance(MetricsLog& metrics, const Config& cfg) {
 
 // Runs the experiment, recording its outcome in metrics.h5's `status` attribute.
 void run_recording_status(Experiment& experiment, RunContext& ctx) {
-  ctx.metrics.set_attr("status", std::string("running"));
+  ctx.metrics.set_attr("status", std::string(run_status::kRunning));
   ctx.metrics.flush();
   try {
     experiment.run(ctx);
   } catch (const InterruptedError& e) {
-    ctx.metrics.set_attr("status", std::string("interrupted"));
+    ctx.metrics.set_attr("status", std::string(run_status::kInterrupted));
     ctx.metrics.flush();
     throw;
   } catch (const DivergenceError& e) {
-    ctx.metrics.set_attr("status", std::string("diverged: ") + e.what());
+    ctx.metrics.set_attr("status", run_status::with_reason(run_status::kDiverged, e.what()));
     ctx.metrics.flush();
-    ctx.dir.log(std::string("diverged: ") + e.what());
+    ctx.dir.log(run_status::with_reason(run_status::kDiverged, e.what()));
     throw;
   } catch (const std::exception& e) {
     // Anything else that stops a started run says so in the file: never `running` forever.
-    ctx.metrics.set_attr("status", std::string("failed: ") + e.what());
+    ctx.metrics.set_attr("status", run_status::with_reason(run_status::kFailed, e.what()));
     ctx.metrics.flush();
-    ctx.dir.log(std::string("failed: ") + e.what());
+    ctx.dir.log(run_status::with_reason(run_status::kFailed, e.what()));
     throw;
   }
-  ctx.metrics.set_attr("status", std::string("finished"));
+  ctx.metrics.set_attr("status", std::string(run_status::kFinished));
   ctx.metrics.flush();
 }
 
@@ -118,7 +119,7 @@ fs::path resume_run(const fs::path& path, const fs::path& config_dir, const Expe
   const RunDir& dir = run.dir;
   const RunLock lock(dir.path());  // before anything is read for writing: a live run is never touched
   // A finished run is a result: resuming it must not rewrite a byte of it, whatever its checkpoints.
-  if (recorded_status(dir) == "finished")
+  if (recorded_status(dir) == run_status::kFinished)
     throw UserError(fmt::format("{} already finished; nothing to resume (start a new run, or `stanley rerun {}`)",
                                 dir.path().string(), dir.path().string()));
   Prepared p = prepare(run.cfg.node(), experiments);
