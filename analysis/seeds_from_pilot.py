@@ -16,10 +16,9 @@ on the rings); an arm with fewer than 2 usable seeds has no SD and asks for the 
 seeds --next-seed … --next-seed + n − n0 − 1 (default --next-seed: the largest pilot seed + 1), into a
 directory of its own, and the paired report reads both directories.
 
-When the pilot already suffices (n = n0) the second stage should be empty, but the sweep grammar has no
-empty list (every axis has at least one value; `seed=` is one job with an empty seed, and an existing seed
-would be a second run of a pilot seed, which the paired report refuses): the script then prints the one
-seed --next-seed, the smallest sweep there is, and the report says that seed was not needed for the target.
+When the pilot already suffices (n = n0) the second stage is empty: the script prints `none`, which tells
+`stanley study` to skip the sweep that uses this pick (the paired report then reads the pilot alone; a
+directory never made holds no runs), and the report says no second stage is needed.
 
 The report (--report, Markdown; not written in a study's dry run) states per arm: pilot n0, the seeds used
 and left out, the mean and SD of the differences, the t quantile, the n computed, the cap, the n the study
@@ -67,17 +66,14 @@ def study_n(arm_ns, n0, cap):
 
 
 def second_stage(n0, n_run, next_seed):
-    """The second stage's seeds: n_run − n0 of them from next_seed; when n_run == n0 the one seed next_seed
-    (the sweep grammar has no empty list). Returns (seeds, needed_by_the_rule)."""
-    extra = n_run - n0
-    if extra <= 0:
-        return [next_seed], False
-    return list(range(next_seed, next_seed + extra)), True
+    """The second stage's seeds: n_run − n0 of them from next_seed; none when n_run == n0."""
+    return list(range(next_seed, next_seed + max(0, n_run - n0)))
 
 
 def override_line(seeds):
-    """The pick's answer: one sweep override over the second stage's seeds."""
-    return "seed=" + ",".join(str(s) for s in seeds)
+    """The pick's answer: one sweep override over the second stage's seeds, or `none` (the study skips the
+    sweep that uses it)."""
+    return "seed=" + ",".join(str(s) for s in seeds) if seeds else "none"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -152,7 +148,7 @@ def pilot(a):
 # --------------------------------------------------------------------------------------------------------
 # The report
 
-def report_lines(a, argv, rows, seeds, base_label, needed, n_run, extra, by_rule):
+def report_lines(a, argv, rows, seeds, base_label, needed, n_run, extra):
     n0 = len(seeds)
     level = f"{100 * (1 - a.alpha):g}%"
     lines = [f"# Seeds from power: {a.metric} at iteration {a.at} (Stein's two-stage rule)", "",
@@ -170,11 +166,9 @@ def report_lines(a, argv, rows, seeds, base_label, needed, n_run, extra, by_rule
              ("- **Second stage**: seeds " + (f"{extra[0]} … {extra[-1]}" if len(extra) > 1 else f"{extra[0]}")
               + f" ({len(extra)} per arm), printed as `{override_line(extra)}` for the sweep after this pick, into a "
               f"directory of its own; the paired report reads the pilot's and the second stage's directories."
-              if by_rule else
-              f"- **Second stage**: none needed (n = n0 = {n0}). The sweep grammar has no empty list, so the pick prints "
-              f"`{override_line(extra)}`: the sweep after it runs that one seed per arm, which the target did not need "
-              f"(it only narrows the interval); the study has {n0 + len(extra)} seeds"
-              + (", one over the cap" if n0 + len(extra) > a.cap else "") + "."), "",
+              if extra else
+              f"- **Second stage**: none needed (n = n0 = {n0}). The pick prints `none`: the study skips the sweep "
+              f"after it, and the paired report reads the pilot alone."), "",
              "| arm | pilot n0 | seeds used (m) | left out | mean difference | SD of differences | t (df) | n computed | "
              "cap | n the study runs | cap binds | half-width at the study's n |",
              "|" + " --- |" * 12]
@@ -235,17 +229,16 @@ def main(argv=None):
     n0 = len(seeds)
     needed, n_run = study_n([r["n"] for r in rows], n0, a.cap)
     next_seed = max(seeds) + 1 if a.next_seed is None else a.next_seed
-    extra, by_rule = second_stage(n0, n_run, next_seed)
+    extra = second_stage(n0, n_run, next_seed)
     clash = sorted(set(extra) & set(seeds))
     if clash:
         fail(f"--next-seed {next_seed}: the second stage's seed(s) {', '.join(map(str, clash))} are pilot seeds")
 
     print(f"{NAME}: pilot n0 = {n0}, n = {needed} (largest over {len(rows)} arm(s)), cap {a.cap}: the study runs "
-          f"{n_run} seeds; second stage {override_line(extra)}"
-          + ("" if by_rule else " (not needed: the grammar has no empty sweep)"), file=sys.stderr)
+          f"{n_run} seeds; second stage {override_line(extra)}", file=sys.stderr)
     if a.report and writes_reports():
         with open(a.report, "w") as f:
-            f.write("\n".join(report_lines(a, argv, rows, seeds, base_label, needed, n_run, extra, by_rule)) + "\n")
+            f.write("\n".join(report_lines(a, argv, rows, seeds, base_label, needed, n_run, extra)) + "\n")
         print(f"{NAME}: report {a.report}", file=sys.stderr)
     print(override_line(extra))
     return extra

@@ -6,7 +6,7 @@ two-stage rule, on synthetic pilot sweeps (tests/fake_runs.py):
   arm, the study's n the largest over the arms, the second stage's seeds from the largest pilot seed + 1 (or
   --next-seed);
 - the cap binds: the study runs the cap, and the report says so with the half-width at the cap, t · s / √cap;
-- a tiny SD: n = n0, and the one seed the grammar's smallest sweep runs, said to be not needed;
+- a tiny SD: n = n0, and no second stage (`none`, which the study skips);
 - a diverged pilot run (diverged before --at) is left out of the SD and named, t then has m − 1 df;
 - the last line of output is the override the study hands the next sweep (split as study.cpp splits it); a
   dry run prints it and writes no report; an unfinished pilot and a baseline that names no arm exit non-zero
@@ -91,7 +91,7 @@ def test_rule():
     check(sp.study_n([7, 12, None], 5, 20) == (20, 20), "an arm without an SD asks for the cap")
     check(sp.study_n([7, 12], 5, 20) == (12, 12) and sp.study_n([7, 40], 5, 20) == (40, 20), "study_n: max, then the cap")
     check(sp.study_n([5], 25, 20) == (25, 25), "a pilot over the cap runs no fewer seeds than it has")
-    check(sp.second_stage(5, 9, 5) == ([5, 6, 7, 8], True) and sp.second_stage(5, 5, 5) == ([5], False),
+    check(sp.second_stage(5, 9, 5) == [5, 6, 7, 8] and sp.second_stage(5, 5, 5) == [] and sp.override_line([]) == "none",
           f"second_stage: {sp.second_stage(5, 9, 5)}, {sp.second_stage(5, 5, 5)}")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,19 +148,19 @@ def test_cap_binds():
 
 
 def test_tiny_sd():
-    """(c) A pilot that already meets the target: n = n0; the grammar's smallest second stage, one seed, said
-    to be not needed."""
+    """(c) A pilot that already meets the target: n = n0; no second stage: the pick prints `none` (the study
+    skips the sweep that uses it) and the report says none is needed."""
     with tempfile.TemporaryDirectory() as tmp:
         d = [-1.0, -1.0 + 1e-6, -1.0 - 1e-6, -1.0 + 2e-6, -1.0]
         sweep = pilot(os.path.join(tmp, "pilot"), {0.1: d}, seeds=[10, 11, 12, 13, 14])
         md = os.path.join(tmp, "power.md")
         r = run([sweep], "--half-width", "0.5", "--cap", "20", report=md)
-        check(r.returncode == 0 and last_line(r.stdout) == "seed=15", f"n = n0: {r.stdout!r} {r.stderr[-500:]}")
+        check(r.returncode == 0 and last_line(r.stdout) == "none", f"n = n0: {r.stdout!r} {r.stderr[-500:]}")
         text = open(md).read() if os.path.exists(md) else ""
         row = table_rows(text).get("stanley clip_fraction=0.1", {}) if text else {}
         check(row.get("n computed") == "5" and row.get("pilot n0") == "5", f"n = n0 row: {row}")
-        check("none needed (n = n0 = 5)" in text and "no empty list" in text and "`seed=15`" in text,
-              "the report must say no second stage is needed and why one seed runs")
+        check("none needed (n = n0 = 5)" in text and "prints `none`" in text and "seed=15" not in text,
+              "the report must say no second stage is needed, and run no seed")
 
 
 def test_diverged_pilot_run():

@@ -4,7 +4,8 @@ finished job; a sweep with a failed job stops the study before the steps after i
 killed by SIGTERM stops it too (exit 143); its dry run then lists the sweep after the pick (picking from the
 finished runs, writing nothing); every shipped study lists its jobs with --dry-run, and with nothing run yet
 lists every sweep that does not wait for a pick; a mistyped name is one line, exit 2; a study's own params
-reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before anything runs.
+reach its jobs, and a missing data path or a mistyped param is one line, exit 2, before anything runs; a pick
+that answers `none` skips the sweep that uses it and the study goes on.
 usage: study_test.py STANLEY"""
 import os
 import shutil
@@ -59,10 +60,32 @@ def stops_before_next_step(tmp, failures):
         failures.append(f"study past a stopped script: exit {r.returncode}: {r.stderr[-500:]}")
 
 
+def skips_a_sweep_with_no_runs(tmp, failures):
+    """A pick that answers `none` (no runs: a pilot that already met its target) skips the sweep that uses it,
+    says so, and the study goes on to its next step."""
+    configs = f"{tmp}/configs"
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs"), configs)
+    with open(f"{configs}/study/no_runs.yaml", "w") as f:
+        f.write("steps:\n"
+                "  - pick: [echo, none]\n"
+                "    name: power\n"
+                "  - sweep: [experiment=rings, scale=smoke, '${picked.power}', threads=1]\n"
+                "    dir: rest\n"
+                "  - report: [touch, '${dir}/after']\n")
+    os.makedirs(f"{tmp}/n")
+    r = run("--config-dir", configs, "study", "no_runs", f"dir={tmp}/n")
+    if r.returncode != 0 or "sweep into " + f"{tmp}/n/rest skipped: pick power asks for no runs" not in r.stderr \
+            or os.path.exists(f"{tmp}/n/rest") or not os.path.exists(f"{tmp}/n/after"):
+        failures.append(f"a pick of no runs: exit {r.returncode}, rest/ {'made' if os.path.exists(f'{tmp}/n/rest') else 'absent'}, "
+                        f"next step {'ran' if os.path.exists(f'{tmp}/n/after') else 'not run'}: {r.stderr[-800:]}")
+
+
 def main():
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         stops_before_next_step(tmp, failures)
+    with tempfile.TemporaryDirectory() as tmp:
+        skips_a_sweep_with_no_runs(tmp, failures)
     with tempfile.TemporaryDirectory() as tmp:
         interrupted(tmp, failures)
         first = run("study", "smoke", f"dir={tmp}/s", "seeds=0,1", "jobs=2")

@@ -165,6 +165,20 @@ std::vector<std::string> substitute(const std::vector<std::string>& args, const 
   return out;
 }
 
+// A pick's answer that asks for no runs (seeds_from_pilot.py when the pilot already meets its target): a
+// sweep that uses it is skipped, and a report over its directory reads what exists.
+constexpr const char* kNoRuns = "none";
+
+// The first pick a step's arguments use (`${picked.N}`) whose answer is `none`, or "".
+std::string no_runs_pick(const std::vector<std::string>& args, const std::map<std::string, std::string>& vars) {
+  for (const auto& a : args) {
+    if (a.rfind("${picked.", 0) != 0 || a.back() != '}') continue;
+    const auto it = vars.find(a.substr(2, a.size() - 3));
+    if (it != vars.end() && it->second == kNoRuns) return it->first.substr(std::string("picked.").size());
+  }
+  return "";
+}
+
 // The first pick a step's arguments use (`${picked.N}`) that has no answer in `vars` yet, or "".
 std::string pending_pick(const std::vector<std::string>& args, const std::map<std::string, std::string>& vars) {
   const std::string mark = "${picked.";
@@ -269,6 +283,11 @@ int sweep_step(const fs::path& config_dir, Study& study, std::size_t i) {
   auto& vars = study.vars;
   if (const std::string pick = study.dry_run ? pending_pick(step.args, vars) : ""; !pick.empty()) {
     fmt::print("step {}: sweep into {}/{}: listed once pick {} has runs to pick from\n", i + 1, vars["dir"], step.dir, pick);
+    return 0;
+  }
+  if (const std::string pick = no_runs_pick(step.args, vars); !pick.empty()) {
+    fmt::print(stderr, "study {}: step {} of {}: sweep into {}/{} skipped: pick {} asks for no runs\n", study.name, i + 1,
+               study.steps.size(), vars["dir"], step.dir, pick);
     return 0;
   }
   std::vector<std::string> sweep = substitute(step.args, vars, fmt::format("{} step {}", study.file.string(), i + 1));
