@@ -181,7 +181,11 @@ int run_command(const std::vector<std::string>& args) {
   }
   const std::string command = rest[0];
   std::vector<std::string> tail(rest.begin() + 1, rest.end());
-  // Every Config built from here on checks itself against this tree's declarations (configs/keys.yaml).
+  // Every Config built from here on checks itself against this tree's declarations (configs/keys.yaml). A
+  // tree without them would run unchecked, and the components no longer restate the bounds: refused.
+  if (fs::exists(config_dir / "config.yaml") && !fs::exists(config_dir / "keys.yaml"))
+    throw UserError(fmt::format("{}: missing; every config key is declared there (copy configs/keys.yaml of the source tree)",
+                                (config_dir / "keys.yaml").string()));
   KeyDeclarations::install(KeyDeclarations::load(config_dir));
 
   if (command == "list") return list_command(config_dir, tail);

@@ -372,6 +372,10 @@ TEST(EndToEndErrors, OneLineAndNoRunDirectory) {
   for (const auto& [args, fragment] : limits) expect_clean_error(run_stanley("run " + args + root), fragment, results);
   expect_clean_error(run_command(std::string(STANLEY_BINARY) + " --config-dir " + (tmp / "nope").string() + " run"),
                      "config file not found: " + (tmp / "nope" / "config.yaml").string(), results);
+  // A config tree without key declarations would run unchecked (no component restates a bound): refused.
+  write_text(tmp / "undeclared" / "config.yaml", "seed: 0\n");
+  expect_clean_error(run_command(std::string(STANLEY_BINARY) + " --config-dir " + (tmp / "undeclared").string() + " run"),
+                     (tmp / "undeclared" / "keys.yaml").string() + ": missing", results);
   write_text(tmp / "file", "x");
   expect_clean_error(run_stanley("run run.root=" + (tmp / "file" / "results").string()), "cannot create", results);
   expect_clean_error(run_stanley("resume " + (tmp / "missing").string()), "not a run directory", results);

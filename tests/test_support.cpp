@@ -81,11 +81,10 @@ void write_text(const fs::path& path, const std::string& text) {
 std::string source_dir() { return STANLEY_SOURCE_DIR; }
 
 ScopedKeyDeclarations::ScopedKeyDeclarations(const fs::path& config_dir) {
+  if (const KeyDeclarations* installed = KeyDeclarations::installed()) previous_ = *installed;
   KeyDeclarations::install(KeyDeclarations::load(config_dir));
 }
 
-ScopedKeyDeclarations::~ScopedKeyDeclarations() {
-  KeyDeclarations::install(KeyDeclarations::load(fs::path(STANLEY_SOURCE_DIR) / "configs"));
-}
+ScopedKeyDeclarations::~ScopedKeyDeclarations() { KeyDeclarations::install(std::move(previous_)); }
 
 }  // namespace stanley::testing

@@ -5,7 +5,10 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+
+#include "config/key_declarations.h"
 
 namespace stanley::testing {
 
@@ -42,13 +45,16 @@ void write_text(const std::filesystem::path& path, const std::string& text);
 std::string source_dir();
 
 // While alive, Configs check themselves against `config_dir`'s key declarations (none: a hand-made tree
-// without keys.yaml) instead of the source tree's, which every test has installed otherwise.
+// without keys.yaml) instead of those installed before (the source tree's, which every test starts with).
 class ScopedKeyDeclarations {
  public:
   explicit ScopedKeyDeclarations(const std::filesystem::path& config_dir);
   ~ScopedKeyDeclarations();
   ScopedKeyDeclarations(const ScopedKeyDeclarations&) = delete;
   ScopedKeyDeclarations& operator=(const ScopedKeyDeclarations&) = delete;
+
+ private:
+  std::optional<KeyDeclarations> previous_;
 };
 
 }  // namespace stanley::testing

@@ -3,7 +3,8 @@
 //   B  v ← v + (h/2)·∇f(z)/T        A  z ← z + (h/2)·v
 //   O  v ← c·v + √(1 − c²)·ξ, c = exp(−friction·h)
 //   A  z ← z + (h/2)·v               B  v ← v + (h/2)·∇f(z')/T
-// h = ε√s, the unit HMC uses, so that z moves by (s/2)∇f and √s·ε·ξ as Langevin does. The closing B of one
+// h = ε√s, the unit HMC uses: one leapfrog step of h from a fresh N(0, I) velocity is the Langevin step of s
+// (z + (s/2)∇f + √s·ε·ξ); with a velocity carried (c > 0) a step moves further. The closing B of one
 // step and the opening B of the next use the same ∇f(z'), which the driver evaluates before the next step:
 // the state keeps v before that closing kick and each step applies both at once, so a step costs one
 // gradient, as Langevin's. Each call starts at rest (v = 0): the first O gives v its noise, and the chains
@@ -20,6 +21,7 @@ namespace {
 
 constexpr const char* kVelocity = "kinetic_velocity";  // v before the step's closing half kick
 
+// Traced: mean ‖v‖ per step, v before the step's closing half kick (the velocity the state keeps).
 struct KineticInfo : StepInfo {
   torch::Tensor velocity;
   void record(ChainTrace& trace) const override { trace.add("velocity_norm", per_sample_norm(velocity).mean()); }

@@ -1,6 +1,7 @@
 #include "samplers/metropolis_hastings.h"
 
 #include <stdexcept>
+#include <string>
 
 #include "samplers/chain_ops.h"
 #include "samplers/chain_trace.h"
@@ -58,10 +59,13 @@ MhChoice metropolis_choice(const ChainState& from, const ChainState& to, const t
               {}},
              accept};
   // The kernel's tensors: per-chain ones chosen with z, the call's (shared, or not batch-shaped) kept as proposed.
+  // A per-chain tensor must exist before the step (made by the kernel's init): a rejected chain keeps its own.
   for (const auto& [name, proposed] : to.aux) {
     const auto it = from.aux.find(name);
-    const bool per_chain_tensor = it != from.aux.end() && !it->second.is_same(proposed) && proposed.dim() > 0 &&
-                                  proposed.size(0) == from.z.size(0) && it->second.sizes() == proposed.sizes();
+    if (it == from.aux.end())
+      throw std::logic_error("MH over a kernel whose step adds the tensor '" + name + "': make it in init, so that a rejected chain keeps its own");
+    const bool per_chain_tensor = !it->second.is_same(proposed) && proposed.dim() > 0 && proposed.size(0) == from.z.size(0) &&
+                                  it->second.sizes() == proposed.sizes();
     c.next.aux[name] = per_chain_tensor ? torch::where(per_chain(accept, proposed), proposed, it->second) : proposed;
   }
   return c;

@@ -22,7 +22,8 @@ class ChainTrace;
 // A kernel's own tensors by name: in a ChainState during a call (a momentum, STANLEY's γ for the call,
 // pSGLD's second moment), and between calls as what the driver carries and checkpoints (STANLEY's
 // previous samples). Tensors with the chains' leading dimension are per chain; others (a 0-dim threshold)
-// are the call's.
+// are the call's. A kernel meant as an MH proposal makes its per-chain tensors in init (MH keeps a
+// rejected chain's own, so each must exist before the step).
 using KernelState = std::map<std::string, torch::Tensor>;
 
 // The chains between two steps: positions, f and ∇f there once computed (a step that evaluated them at its
