@@ -45,6 +45,11 @@ def arm_text(a, arm):
     return f"{arm[0]} {a.arm}={arm[1]}"
 
 
+def override_text(v):
+    """A setting as an override value, spelled as YAML does (Python's True and None are not override values)."""
+    return "null" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="+")
@@ -122,8 +127,9 @@ def main():
     picked = [arm for arm in order if arm in winners]
     out = [f"sampler=zip({','.join(arm[0] for arm in picked)})",
            f"++{a.arm}=zip({','.join(str(arm[1] if arm[1] is not None else 0) for arm in picked)})"]
+    # ++: a key one arm's sampler lacks (th for langevin) is added there, as the tuning sweeps added it.
     for i, k in enumerate(keys):
-        out.append(f"{k}=zip({','.join(str(winners[arm]['settings'][i]) for arm in picked)})")
+        out.append(f"++{k}=zip({','.join(override_text(winners[arm]['settings'][i]) for arm in picked)})")
     print(" ".join(f"'{o}'" for o in out))
 
 

@@ -4,6 +4,7 @@ overrides it prints, tuning over several seeds (a point wins by its mean, only i
 fair tuning rule it shares with pick_best.py (analysis/tuning.py): the same health checks, the optimum inside
 the grid (an edge pick refused unless --allow-edge, a closed edge accepted), --min-seeds/--min-iters/--eval-seeds."""
 import os
+import sys
 import unittest
 
 from fake_runs import lucky_seed_grid, run_pick
@@ -36,12 +37,12 @@ class PickPerArm(Picks, unittest.TestCase):
                              dict(sampler="stanley", clip_fraction=0.3, step=4, fid=130.0),
                              dict(sampler="stanley", clip_fraction=0.3, step=8, fid=90.0, status="diverged")])
         self.assertEqual(out, "'sampler=zip(langevin,stanley)' '++sampler.clip_fraction=zip(0,0.3)' "
-                              "'sampler.step_size=zip(8,4)'")
+                              "'++sampler.step_size=zip(8,4)'")
         self.assertNotIn("seeds", md)  # one seed: the table is as before
 
     def test_over_several_seeds_a_point_wins_by_its_mean_and_only_if_every_seed_finished(self):
         out, md = self.pick(lucky_seed_grid(sampler="stanley", clip_fraction=0.3))
-        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' 'sampler.step_size=zip(4)'")
+        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' '++sampler.step_size=zip(4)'")
         rows = [line for line in md.splitlines() if line.startswith("| stanley")]
         self.assertEqual(len(rows), 3)  # one row per grid point
         self.assertIn("| 4 | 140 ★ | finished | 2 |", next(r for r in rows if "| 4 |" in r))
@@ -112,7 +113,7 @@ class OptimumInsideTheGrid(Picks, unittest.TestCase):
         self.assertIn("| 120 ★ (edge) |", md)
         self.assertIn("The pick is refused.", md)
         out, md = self.pick(runs)  # --allow-edge: a warning in the report
-        self.assertEqual(out, "'sampler=zip(langevin,stanley)' '++sampler.clip_fraction=zip(0,0.3)' 'sampler.step_size=zip(4,8)'")
+        self.assertEqual(out, "'sampler=zip(langevin,stanley)' '++sampler.clip_fraction=zip(0,0.3)' '++sampler.step_size=zip(4,8)'")
         self.assertIn("Kept (--allow-edge): exploratory.", md)
 
     def test_a_plateau_of_equal_scores_goes_to_its_smallest_setting_inside_the_grid(self):
@@ -120,7 +121,16 @@ class OptimumInsideTheGrid(Picks, unittest.TestCase):
         runs = list(reversed(arm_grid([150.0, 120.0, 120.0, 120.0], steps=(2, 4, 8, 16))))
         rc, out, err, _ = self.refusal(runs)
         self.assertEqual(rc, 0, err)
-        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' 'sampler.step_size=zip(4)'")
+        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' '++sampler.step_size=zip(4)'")
+
+    def test_keys_are_forced_and_booleans_are_spelled_as_yaml(self):
+        # the twin verdict's pick: gamma_times_s among the keys, which Langevin's config lacks unless added (++)
+        out, _ = self.pick([dict(sampler="langevin", clip_fraction=0, step=4, fid=120.0),
+                            dict(sampler="langevin", clip_fraction=0, step=8, fid=100.0)])
+        self.assertIn("'++sampler.step_size=zip(8)'", out)
+        sys.path.insert(0, os.path.join(HERE, "..", "analysis"))
+        from pick_per_arm import override_text
+        self.assertEqual([override_text(v) for v in (True, False, None, 0.1)], ["true", "false", "null", "0.1"])
 
     def test_below_is_named(self):
         rc, _, err, _ = self.refusal(arm_grid([100.0, 140.0, 120.0]))
@@ -131,7 +141,7 @@ class OptimumInsideTheGrid(Picks, unittest.TestCase):
         runs = arm_grid([150.0, 140.0, 120.0, 90.0], steps=(2, 4, 8, 16), seeds=(100, 101, 102),
                         at={16: dict(status="diverged", iters=300)})
         out, md = self.pick(runs, edge_ok=False)
-        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' 'sampler.step_size=zip(8)'")
+        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' '++sampler.step_size=zip(8)'")
         self.assertIn("no grid point at 16 is healthy: a closed edge, accepted", md)
         self.assertNotIn("(edge)", md)
 
@@ -141,7 +151,7 @@ class TuningDesign(Picks, unittest.TestCase):
 
     def test_a_design_that_meets_every_check_is_picked(self):
         out, _ = self.pick(self.runs, "--min-seeds", "3", "--min-iters", "1500", "--eval-seeds", "0-19", edge_ok=False)
-        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' 'sampler.step_size=zip(4)'")
+        self.assertEqual(out, "'sampler=zip(stanley)' '++sampler.clip_fraction=zip(0.3)' '++sampler.step_size=zip(4)'")
 
     def test_each_check_refuses_with_one_line_and_no_overrides(self):
         for extra, said in ((["--min-seeds", "4"], "stanley sampler.clip_fraction=0.3 sampler.step_size=2 has 3 seeds (--min-seeds 4)"),
