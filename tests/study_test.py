@@ -35,25 +35,32 @@ def interrupted(tmp, failures):
         failures.append(f"interrupted study: exit {study.returncode}, main/ {'made' if os.path.exists(f'{tmp}/s/main') else 'absent'}: {err[-1500:]}")
 
 
+def configs_with_study(tmp, name, text):
+    """A copy of the source tree's configs/ under tmp with one more study, configs/study/NAME.yaml = text."""
+    configs = f"{tmp}/configs"
+    if not os.path.exists(configs):
+        shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs"), configs)
+    with open(f"{configs}/study/{name}.yaml", "w") as f:
+        f.write(text)
+    return configs
+
+
 def stops_before_next_step(tmp, failures):
     """A job that fails (its dataset is missing) stops the study after its sweep: exit 1, the next step not
     run; a script stopped by a signal stops it too: 143."""
-    configs = f"{tmp}/configs"
-    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs"), configs)
-    with open(f"{configs}/study/broken.yaml", "w") as f:
-        f.write("steps:\n"
-                "  - sweep: [experiment=fmnist, scale=smoke, 'data.root=/nonexistent,/nonexistent2', threads=1]\n"
-                "    dir: a\n"
-                "  - report: [touch, '${dir}/after']\n")
+    configs = configs_with_study(tmp, "broken",
+                                 "steps:\n"
+                                 "  - sweep: [experiment=fmnist, scale=smoke, 'data.root=/nonexistent,/nonexistent2', threads=1]\n"
+                                 "    dir: a\n"
+                                 "  - report: [touch, '${dir}/after']\n")
     r = run("--config-dir", configs, "study", "broken", f"dir={tmp}/b", "jobs=2")
     if r.returncode != 1 or "has failed jobs" not in r.stderr or os.path.exists(f"{tmp}/b/after"):
         failures.append(f"study past a failed job: exit {r.returncode}, step after it "
                         f"{'ran' if os.path.exists(f'{tmp}/b/after') else 'not run'}: {r.stderr[-1000:]}")
     # As by Ctrl-C or a scheduler's SIGTERM.
-    with open(f"{configs}/study/stopped.yaml", "w") as f:
-        f.write("steps:\n"
-                "  - report: [sh, -c, 'kill -TERM $$']\n"
-                "  - report: [touch, '${dir}/after']\n")
+    configs_with_study(tmp, "stopped", "steps:\n"
+                                       "  - report: [sh, -c, 'kill -TERM $$']\n"
+                                       "  - report: [touch, '${dir}/after']\n")
     os.makedirs(f"{tmp}/t")
     r = run("--config-dir", configs, "study", "stopped", f"dir={tmp}/t")
     if r.returncode != 143 or "stopped in step 1" not in r.stderr or os.path.exists(f"{tmp}/t/after"):
@@ -63,15 +70,12 @@ def stops_before_next_step(tmp, failures):
 def skips_a_sweep_with_no_runs(tmp, failures):
     """A pick that answers `none` (no runs: a pilot that already met its target) skips the sweep that uses it,
     says so, and the study goes on to its next step."""
-    configs = f"{tmp}/configs"
-    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs"), configs)
-    with open(f"{configs}/study/no_runs.yaml", "w") as f:
-        f.write("steps:\n"
-                "  - pick: [echo, none]\n"
-                "    name: power\n"
-                "  - sweep: [experiment=rings, scale=smoke, '${picked.power}', threads=1]\n"
-                "    dir: rest\n"
-                "  - report: [touch, '${dir}/after']\n")
+    configs = configs_with_study(tmp, "no_runs", "steps:\n"
+                                                 "  - pick: [echo, none]\n"
+                                                 "    name: power\n"
+                                                 "  - sweep: [experiment=rings, scale=smoke, '${picked.power}', threads=1]\n"
+                                                 "    dir: rest\n"
+                                                 "  - report: [touch, '${dir}/after']\n")
     os.makedirs(f"{tmp}/n")
     r = run("--config-dir", configs, "study", "no_runs", f"dir={tmp}/n")
     if r.returncode != 0 or "sweep into " + f"{tmp}/n/rest skipped: pick power asks for no runs" not in r.stderr \
